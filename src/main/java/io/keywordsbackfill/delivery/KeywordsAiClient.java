@@ -132,7 +132,8 @@ public final class KeywordsAiClient implements LogSink {
 		}
 		String reason = answer.describe();
 		if (batch.size() == 1) {
-			return List.of(LogResult.rejected(answer.code(), reason));
+			String said = answer.serverMessage();
+			return List.of(LogResult.rejected(answer.code(), (said != null) ? said : "HTTP " + answer.status()));
 		}
 		events.batchSplit(answer.code(), batch.size());
 		logger.info("Splitting a rejected batch to isolate bad logs status={} size={} reason={}", answer.code(),
@@ -337,7 +338,11 @@ public final class KeywordsAiClient implements LogSink {
 
 		/** Status code and reason phrase, e.g. {@code 401 Unauthorized}. */
 		String status() {
-			String phrase = (reasonPhrase != null && !reasonPhrase.isBlank()) ? reasonPhrase : standardPhrase(code);
+			// the standard phrase first: servers and proxies send generic ones ("Client Error"), HTTP/2 none
+			String phrase = standardPhrase(code);
+			if (phrase == null && reasonPhrase != null && !reasonPhrase.isBlank()) {
+				phrase = reasonPhrase;
+			}
 			return (phrase != null) ? code + " " + phrase : String.valueOf(code);
 		}
 
