@@ -3,6 +3,8 @@ package io.keywordsbackfill.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import java.io.IOException;
+import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +90,7 @@ class RetryPolicyTests {
 	@Test
 	void keepsTheLastErrorAsCause() {
 		RetryPolicy.Attempts attempts = policy(0.5, Duration.ofHours(1), 1).start();
-		java.io.IOException reset = new java.net.SocketException("Connection reset");
+		IOException reset = new SocketException("Connection reset");
 		assertThatExceptionOfType(TransientDeliveryException.class)
 			.isThrownBy(() -> attempts.nextWait("SocketException: Connection reset", null, reset))
 			.withCause(reset);
