@@ -1,0 +1,128 @@
+package io.keywordsbackfill.record;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from text that is about to be stored or shown: raw source lines in the rejects table,
+ * payloads, messages. It works on text, not on parsed JSON, because what it cleans is often a truncated
+ * excerpt or not JSON at all.
+ * <ul>
+ * <li>The value of any JSON key whose name contains {@code api_key}, {@code apikey}, {@code api-key},
+ * {@code authorization}, {@code password}, {@code secret} or {@code token} (but not {@code tokens}, so
+ * {@code prompt_tokens} and {@code max_tokens} survive) becomes {@code "[REDACTED]"}, whatever its type.</li>
+ * <li>The whole value of {@code customer_credentials} (the gateway's BYOK provider keys) becomes
+ * {@code "[REDACTED]"}.</li>
+ * <li>Anywhere in the text, {@code sk-...} keys and {@code Bearer <token>} credentials become
+ * {@code [REDACTED]} (without quotes, so a JSON string that holds one stays valid JSON). The bearer token
+ * stops at whitespace, a quote or a backslash for the same reason.</li>
+ * </ul>
+ */
+public final class SecretRedactor {
+
+	/** What replaces a secret. */
+	public static final String REDACTED = "[REDACTED]";
+
+	private static final Pattern JSON_KEY = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:\\s*");
+
+	private static final Pattern SECRET_KEY = Pattern
+		.compile("(api[_-]?key|authorization|password|secret|token|customer_credentials)(?![a-z])");
+
+	private static final Pattern SK_KEY = Pattern.compile("sk-[A-Za-z0-9_-]{8,}");
+
+	private static final Pattern BEARER = Pattern.compile("(?i)(bearer)\\s+[^\\s\"\\\\]+");
+
+	private SecretRedactor() {
+	}
+
+	/**
+	 * @param text any text, possibly truncated JSON
+	 * @return the text with secrets replaced; null for null
+	 */
+	public static String redact(String text) {
+		if (text == null || text.isEmpty()) {
+			return text;
+		}
+		String result = redactSecretKeys(text);
+		result = SK_KEY.matcher(result).replaceAll(REDACTED);
+		return BEARER.matcher(result).replaceAll("$1 " + Matcher.quoteReplacement(REDACTED));
+	}
+
+	private static String redactSecretKeys(String text) {
+		Matcher key = JSON_KEY.matcher(text);
+		StringBuilder out = null;
+		int copied = 0;
+		int from = 0;
+		while (from < text.length() && key.find(from)) {
+			String name = key.group(1).toLowerCase(Locale.ROOT);
+			if (!SECRET_KEY.matcher(name).find() || key.end() >= text.length()) {
+				from = key.end();
+				continue;
+			}
+			int valueEnd = endOfValue(text, key.end());
+			if (out == null) {
+				out = new StringBuilder(text.length());
+			}
+			out.append(text, copied, key.end()).append('"').append(REDACTED).append('"');
+			copied = valueEnd;
+			from = valueEnd;
+		}
+		if (out == null) {
+			return text;
+		}
+		return out.append(text, copied, text.length()).toString();
+	}
+
+	/** The index just after the JSON value starting at {@code start}, or the text's end if it is cut off. */
+	private static int endOfValue(String text, int start) {
+		char first = text.charAt(start);
+		if (first == '"') {
+			return endOfString(text, start);
+		}
+		if (first == '{' || first == '[') {
+			int depth = 0;
+			int i = start;
+			while (i < text.length()) {
+				char c = text.charAt(i);
+				if (c == '"') {
+					i = endOfString(text, i);
+					continue;
+				}
+				if (c == '{' || c == '[') {
+					depth++;
+				}
+				else if (c == '}' || c == ']') {
+					depth--;
+					if (depth == 0) {
+						return i + 1;
+					}
+				}
+				i++;
+			}
+			return text.length();
+		}
+		int i = start;
+		while (i < text.length() && ",}] \t\r\n".indexOf(text.charAt(i)) < 0) {
+			i++;
+		}
+		return i;
+	}
+
+	private static int endOfString(String text, int openingQuote) {
+		int i = openingQuote + 1;
+		while (i < text.length()) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i += 2;
+				continue;
+			}
+			if (c == '"') {
+				return i + 1;
+			}
+			i++;
+		}
+		return text.length();
+	}
+
+}

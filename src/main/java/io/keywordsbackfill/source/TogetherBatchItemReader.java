@@ -1,0 +1,188 @@
+package io.keywordsbackfill.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.record.UnreadableRecord;
+import io.keywordsbackfill.record.UsageRecord;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a Together Batch result: the output file, then the error file if given, one
+ * {@link UsageRecord} or {@link UnreadableRecord} per non-blank line, each joined by {@code custom_id}
+ * with its request in the input file if given. Never throws for bad content; only I/O failures throw.
+ * <p>
+ * Restartable: {@link #update(ExecutionContext)} saves the part being read ({@code 0} output,
+ * {@code 1} errors), the byte offset and line number of the next line and the part's fingerprint, under
+ * {@code <name>.part}, {@code <name>.offset}, {@code <name>.line}, {@code <name>.fingerprint};
+ * {@link #open(ExecutionContext)} seeks back there (a plain file is not read again before the offset)
+ * and refuses to resume in a file whose content changed. Memory does not grow with the output file:
+ * only the input file's ids and offsets are held.
+ */
+public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
+
+	public static final String DEFAULT_NAME = "togetherBatchReader";
+
+	static final int PART_OUTPUT = 0;
+
+	static final int PART_ERRORS = 1;
+
+	private final String name;
+
+	private final SourceFile output;
+
+	private final SourceFile input;
+
+	private final SourceFile errors;
+
+	private final int maxLineBytes;
+
+	private final JsonMapper mapper = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	private TogetherBatchIndex index;
+
+	private TogetherBatchLineParser parser;
+
+	private LineReader lines;
+
+	private int part;
+
+	/**
+	 * @param output the output file (required)
+	 * @param input the input file, or null (records then have no prompt messages or parameters)
+	 * @param errors the error file, or null
+	 */
+	public TogetherBatchItemReader(SourceFile output, SourceFile input, SourceFile errors) {
+		this(DEFAULT_NAME, output, input, errors, LineReader.DEFAULT_MAX_LINE_BYTES);
+	}
+
+	/**
+	 * @param name prefix of the execution context keys; unique among the step's streams
+	 * @param maxLineBytes longer lines become {@code TOO_LARGE} rejects
+	 */
+	public TogetherBatchItemReader(String name, SourceFile output, SourceFile input, SourceFile errors,
+			int maxLineBytes) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.output = Objects.requireNonNull(output, "output");
+		this.input = input;
+		this.errors = errors;
+		this.maxLineBytes = maxLineBytes;
+	}
+
+	String key(String suffix) {
+		return this.name + "." + suffix;
+	}
+
+	@Override
+	public void open(ExecutionContext context) throws ItemStreamException {
+		int savedPart = context.containsKey(key("part")) ? context.getInt(key("part")) : PART_OUTPUT;
+		long offset = context.containsKey(key("offset")) ? context.getLong(key("offset")) : 0;
+		long line = context.containsKey(key("line")) ? context.getLong(key("line")) : 1;
+		if (savedPart != PART_OUTPUT && (savedPart != PART_ERRORS || this.errors == null)) {
+			throw new ItemStreamException("Saved position of " + this.name + " refers to part " + savedPart
+					+ ", which this run does not have (was the error file left out?)");
+		}
+		SourceFile file = file(savedPart);
+		String savedFingerprint = context.containsKey(key("fingerprint")) ? context.getString(key("fingerprint"))
+				: null;
+		if (savedFingerprint != null && !savedFingerprint.equals(file.fingerprint())) {
+			throw new ItemStreamException("Cannot resume " + file.displayName() + " at line " + line
+					+ ": its content changed since the saved position was taken");
+		}
+		try {
+			if (this.input != null) {
+				this.index = TogetherBatchIndex.build(this.mapper, this.input.path(), this.input.displayName(),
+						this.maxLineBytes);
+			}
+			this.parser = new TogetherBatchLineParser(this.mapper, this.index);
+			this.part = savedPart;
+			this.lines = LineReader.open(file.path(), offset, line, this.maxLineBytes);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			closeQuietly();
+			throw new ItemStreamException("Cannot open " + file.displayName() + " at line " + line, ex);
+		}
+	}
+
+	@Override
+	public SourceItem read() throws IOException {
+		if (this.lines == null) {
+			throw new IllegalStateException(this.name + " is not open");
+		}
+		while (true) {
+			SourceLine line = this.lines.next();
+			if (line == null) {
+				if (this.part == PART_OUTPUT && this.errors != null) {
+					this.lines.close();
+					this.lines = null;
+					this.lines = LineReader.open(this.errors.path(), 0, 1, this.maxLineBytes);
+					this.part = PART_ERRORS;
+					continue;
+				}
+				return null;
+			}
+			if (line.ok() && line.text().isBlank()) {
+				continue;
+			}
+			return this.parser.parse(line, file(this.part));
+		}
+	}
+
+	@Override
+	public void update(ExecutionContext context) throws ItemStreamException {
+		if (this.lines == null) {
+			return;
+		}
+		context.putInt(key("part"), this.part);
+		context.putLong(key("offset"), this.lines.nextByteOffset());
+		context.putLong(key("line"), this.lines.nextLineNumber());
+		context.putString(key("fingerprint"), file(this.part).fingerprint());
+	}
+
+	@Override
+	public void close() throws ItemStreamException {
+		try {
+			if (this.lines != null) {
+				this.lines.close();
+			}
+			if (this.index != null) {
+				this.index.close();
+			}
+		}
+		catch (IOException ex) {
+			throw new ItemStreamException("Cannot close " + this.name, ex);
+		}
+		finally {
+			this.lines = null;
+			this.index = null;
+		}
+	}
+
+	/** The input file's duplicate {@code custom_id}s (first kept), for the run summary; 0 before open. */
+	public long inputDuplicateIds() {
+		return (this.index != null) ? this.index.duplicateIds() : 0;
+	}
+
+	private SourceFile file(int part) {
+		return (part == PART_ERRORS) ? this.errors : this.output;
+	}
+
+	private void closeQuietly() {
+		try {
+			close();
+		}
+		catch (ItemStreamException ex) {
+			// the open failure is the one worth reporting
+		}
+	}
+
+}

@@ -1,0 +1,216 @@
+package io.keywordsbackfill.source;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import io.keywordsbackfill.record.ChatMessage;
+import io.keywordsbackfill.record.RejectReason;
+import io.keywordsbackfill.record.RequestParameters;
+import io.keywordsbackfill.record.SecretRedactor;
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.record.SourcePosition;
+import io.keywordsbackfill.record.TokenUsage;
+import io.keywordsbackfill.record.UnreadableRecord;
+import io.keywordsbackfill.record.UsageRecord;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns one line of a Batch output or error file into a {@link UsageRecord}, joined with its request
+ * from the input file when there is one, or into an {@link UnreadableRecord}. Never throws for bad
+ * content; only a failing read of the input file throws.
+ * <p>
+ * Source ids, most specific first: {@code together-request:<response.request_id>}, then
+ * {@code together-completion:<response.body.id>}, else
+ * {@code together-batch:<first 16 hex of the file's fingerprint>:<custom_id>}, because a {@code custom_id}
+ * is only unique within one batch and users reuse {@code req-1, req-2, ...} in every batch.
+ */
+final class TogetherBatchLineParser {
+
+	static final int MAX_CUSTOM_ID_LENGTH = 64;
+
+	static final int EXCERPT_CHARS = 2000;
+
+	private static final int MAX_MESSAGE_CHARS = 300;
+
+	private final JsonMapper mapper;
+
+	private final TogetherBatchIndex index;
+
+	/**
+	 * @param index the input file's index, or null when no input file was given
+	 */
+	TogetherBatchLineParser(JsonMapper mapper, TogetherBatchIndex index) {
+		this.mapper = mapper;
+		this.index = index;
+	}
+
+	SourceItem parse(SourceLine line, SourceFile file) throws IOException {
+		SourcePosition position = new SourcePosition(file.displayName(), line.lineNumber(), line.byteOffset());
+		switch (line.problem()) {
+			case TOO_LARGE:
+				return unreadable(position, null, RejectReason.TOO_LARGE, "line is longer than the maximum line size",
+						line);
+			case INVALID_UTF8:
+				return unreadable(position, null, RejectReason.INVALID_ENCODING, "line is not valid UTF-8", line);
+			case NUL_BYTE:
+				return unreadable(position, null, RejectReason.INVALID_ENCODING, "line contains a NUL byte", line);
+			default:
+				break;
+		}
+		JsonNode node;
+		try {
+			node = this.mapper.readTree(line.text());
+		}
+		catch (JacksonException ex) {
+			return unreadable(position, null, RejectReason.MALFORMED_JSON, "not valid JSON: " + describe(ex), line);
+		}
+		if (node == null || !node.isObject()) {
+			String type = (node == null) ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+			return unreadable(position, null, RejectReason.NOT_AN_OBJECT, "line is a JSON " + type + ", not an object",
+					line);
+		}
+		JsonNode customIdNode = node.get("custom_id");
+		if (customIdNode == null || customIdNode.isNull()) {
+			return unreadable(position, null, RejectReason.MISSING_FIELD, "missing \"custom_id\"", line);
+		}
+		if (!customIdNode.isString()) {
+			return unreadable(position, null, RejectReason.INVALID_FIELD, "\"custom_id\" is a "
+					+ customIdNode.getNodeType().name().toLowerCase(Locale.ROOT) + ", expected a string", line);
+		}
+		String customId = customIdNode.stringValue();
+		if (customId.isEmpty() || customId.length() > MAX_CUSTOM_ID_LENGTH) {
+			return unreadable(position, null, RejectReason.INVALID_FIELD,
+					"\"custom_id\" must have 1 to 64 characters, has " + customId.length(), line);
+		}
+		String fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
+		TogetherBatchOutputLine output;
+		try {
+			output = this.mapper.treeToValue(node, TogetherBatchOutputLine.class);
+		}
+		catch (JacksonException ex) {
+			return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, describe(ex), line);
+		}
+		ChatCompletion body = output.body();
+		if (body == null && output.error() == null) {
+			return unreadable(position, fallbackId, RejectReason.MISSING_FIELD,
+					"missing \"response.body\" (and no \"error\")", line);
+		}
+		TokenUsage usage;
+		try {
+			usage = usage(body);
+		}
+		catch (IllegalArgumentException ex) {
+			return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, "negative token count in \"usage\"",
+					line);
+		}
+		TogetherBatchInputLine.Body request = request(customId);
+		String model = (body != null && body.model() != null) ? body.model()
+				: (request != null) ? request.model() : null;
+		List<ChatMessage> prompt = (request != null) ? request.messages() : null;
+		RequestParameters parameters = (request != null) ? request.parameters() : RequestParameters.NONE;
+		String customer = (request != null) ? request.user() : null;
+		Instant completedAt = (body != null && body.created() != null) ? Instant.ofEpochSecond(body.created())
+				: null;
+		boolean failed = output.error() != null;
+		ChatMessage completion = (!failed && body != null) ? body.firstMessage() : null;
+		return new UsageRecord(position, sourceId(output, fallbackId), model, prompt, completion, usage, completedAt,
+				null, null, null, statusCode(output), failed ? errorMessage(output.error()) : null, customer,
+				parameters, true, null);
+	}
+
+	private TogetherBatchInputLine.Body request(String customId) throws IOException {
+		if (this.index == null) {
+			return null;
+		}
+		TogetherBatchInputLine input = this.index.lookup(customId);
+		return (input != null) ? input.body() : null;
+	}
+
+	private static String sourceId(TogetherBatchOutputLine output, String fallbackId) {
+		TogetherBatchOutputLine.Response response = output.response();
+		if (response != null && response.requestId() != null && !response.requestId().isBlank()) {
+			return "together-request:" + response.requestId();
+		}
+		ChatCompletion body = output.body();
+		if (body != null && body.id() != null && !body.id().isBlank()) {
+			return "together-completion:" + body.id();
+		}
+		return fallbackId;
+	}
+
+	private static TokenUsage usage(ChatCompletion body) {
+		if (body == null || body.usage() == null || body.usage().promptTokens() == null
+				|| body.usage().completionTokens() == null) {
+			return null;
+		}
+		return new TokenUsage(body.usage().promptTokens(), body.usage().completionTokens());
+	}
+
+	/**
+	 * The original call's HTTP status. A success is {@code response.status_code} or 200. A failure takes an
+	 * explicit {@code error.status_code} or an error {@code response.status_code}; otherwise, as the error
+	 * file carries only a code, codes naming a client mistake ({@code invalid_*}, {@code *_not_found},
+	 * {@code context_length_exceeded}, {@code bad_request*}) become 400 and anything else 500, the status
+	 * the synchronous API would have answered.
+	 */
+	static int statusCode(TogetherBatchOutputLine output) {
+		TogetherBatchOutputLine.Response response = output.response();
+		Integer responseStatus = (response != null) ? response.statusCode() : null;
+		TogetherBatchError error = output.error();
+		if (error == null) {
+			return (responseStatus != null) ? responseStatus : 200;
+		}
+		if (error.statusCode() != null && error.statusCode() >= 400) {
+			return error.statusCode();
+		}
+		if (responseStatus != null && responseStatus >= 400) {
+			return responseStatus;
+		}
+		String code = (error.code() != null) ? error.code() : error.type();
+		if (code != null) {
+			String lower = code.toLowerCase(Locale.ROOT);
+			if (lower.startsWith("invalid") || lower.endsWith("not_found") || lower.startsWith("bad_request")
+					|| lower.equals("context_length_exceeded")) {
+				return 400;
+			}
+		}
+		return 500;
+	}
+
+	private static String errorMessage(TogetherBatchError error) {
+		if (error.message() != null && !error.message().isBlank()) {
+			return SecretRedactor.redact(error.message());
+		}
+		return (error.code() != null) ? error.code() : "unknown error";
+	}
+
+	private static UnreadableRecord unreadable(SourcePosition position, String sourceId, RejectReason reason,
+			String message, SourceLine line) {
+		return new UnreadableRecord(position, sourceId, reason, message, excerpt(line.text()));
+	}
+
+	/** The start of the line without secrets; redacted before cutting so a cut cannot expose half a key. */
+	static String excerpt(String text) {
+		if (text == null) {
+			return null;
+		}
+		String head = (text.length() > 2 * EXCERPT_CHARS) ? text.substring(0, 2 * EXCERPT_CHARS) : text;
+		String redacted = SecretRedactor.redact(head);
+		return (redacted.length() > EXCERPT_CHARS) ? redacted.substring(0, EXCERPT_CHARS) : redacted;
+	}
+
+	private static String describe(JacksonException ex) {
+		String message = ex.getOriginalMessage();
+		if (ex instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+			message = message + " (at " + databind.getPathReference() + ")";
+		}
+		message = SecretRedactor.redact(message);
+		return (message.length() > MAX_MESSAGE_CHARS) ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message;
+	}
+
+}
