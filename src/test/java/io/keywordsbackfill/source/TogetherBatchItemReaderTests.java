@@ -202,6 +202,19 @@ class TogetherBatchItemReaderTests {
 		assertThat(((UsageRecord) items.get(0)).promptMessages()).hasSize(2);
 	}
 
+	@Test
+	void acceptsAnErrorGivenAsPlainString() throws Exception {
+		Path file = this.dir.resolve("errors.jsonl");
+		Files.writeString(file, "{\"custom_id\":\"s-1\",\"error\":\"upstream timeout\"}\n");
+
+		List<SourceItem> items = readAll(new TogetherBatchItemReader(SourceFile.of(file), null, null),
+				new ExecutionContext());
+
+		UsageRecord record = (UsageRecord) items.get(0);
+		assertThat(record.errorMessage()).isEqualTo("upstream timeout");
+		assertThat(record.statusCode()).isEqualTo(500);
+	}
+
 	private Path gzip(Path source, String name) throws IOException {
 		Path target = this.dir.resolve(name);
 		try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(target))) {
