@@ -27,7 +27,9 @@ public enum RejectReason {
 	/** No price is known for the model and the job rejects unpriced records. */
 	UNKNOWN_MODEL_PRICE(true),
 	/** Keywords AI answered this one record with an error. */
-	API_REJECTED(true);
+	API_REJECTED(true),
+	/** A killed run left this log in flight: it may be stored already, so it was not sent again. */
+	IN_DOUBT(true);
 
 	private final boolean replayable;
 

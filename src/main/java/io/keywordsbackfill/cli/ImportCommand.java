@@ -1,0 +1,174 @@
+package io.keywordsbackfill.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.keywordsbackfill.delivery.KeywordsAiProperties;
+import io.keywordsbackfill.job.ImportLauncher;
+import io.keywordsbackfill.job.ImportParameters;
+import io.keywordsbackfill.job.LaunchOutcome;
+import io.keywordsbackfill.source.FileFingerprint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code import}: runs the import job once on the given files. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+		description = { "Imports Together AI usage files into Keywords AI.",
+				"The same files again resume an unfinished run, or report that it is done." })
+class ImportCommand implements Callable<Integer> {
+
+	@ParentCommand
+	BackfillCommand parent;
+
+	@Spec
+	CommandSpec spec;
+
+	@Parameters(index = "0", paramLabel = "FILE", description = "The Batch API output file (.jsonl or .jsonl.gz).")
+	Path output;
+
+	@Option(names = "--format", required = true, paramLabel = "FORMAT",
+			description = "Input format: ${COMPLETION-CANDIDATES}.")
+	Format format;
+
+	@Option(names = "--batch-input", paramLabel = "FILE",
+			description = "The Batch input file, for the prompt messages and request parameters.")
+	Path batchInput;
+
+	@Option(names = "--errors", paramLabel = "FILE", description = "The Batch error file: failed calls become error logs.")
+	Path errors;
+
+	@Option(names = "--batch-completed-at", paramLabel = "INSTANT",
+			description = "When the batch completed (ISO-8601, e.g. 2025-03-01T12:00:00Z): the timestamp of lines that carry none, such as error lines.")
+	String batchCompletedAt;
+
+	@Option(names = "--dry-run", description = "Run everything but write the request bodies to --out instead of sending.")
+	boolean dryRun;
+
+	@Option(names = "--out", paramLabel = "FILE", defaultValue = "data/dry-run.jsonl",
+			description = "Where --dry-run writes request bodies (default: ${DEFAULT-VALUE}).")
+	Path out;
+
+	@Option(names = "--new-run", description = "Start a new run even if these files were imported before (the ledger still drops what was sent).")
+	boolean newRun;
+
+	@Option(names = "--resend", description = "Send every record again, ignoring the ledger of accepted logs (implies --new-run).")
+	boolean resend;
+
+	enum Format {
+		@SuppressWarnings("unused")
+		together_batch;
+
+		@Override
+		public String toString() {
+			return name().replace('_', '-');
+		}
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		PrintWriter out = spec.commandLine().getOut();
+		ImportParameters params = parameters();
+		if (!dryRun) {
+			KeywordsAiProperties keywordsAi = parent.context.bean(KeywordsAiProperties.class);
+			if (keywordsAi.apiKey() == null || keywordsAi.apiKey().isBlank()) {
+				throw new UsageException("KEYWORDSAI_API_KEY is not set (it is required unless --dry-run)");
+			}
+		}
+		ImportLauncher launcher = parent.context.bean(ImportLauncher.class);
+		GracefulStop stop = GracefulStop.install(launcher, parent.context);
+		int exitCode = ExitCodes.FAILED;
+		try {
+			LaunchOutcome outcome = launcher.launch(params);
+			exitCode = RunReport.print(outcome, parent.context, out, spec.commandLine().getErr());
+			return exitCode;
+		}
+		finally {
+			stop.finished(exitCode);
+		}
+	}
+
+	private ImportParameters parameters() {
+		requireFile(output, "FILE");
+		requireFile(batchInput, "--batch-input");
+		requireFile(errors, "--errors");
+		Instant completedAt = null;
+		if (batchCompletedAt != null) {
+			try {
+				completedAt = Instant.parse(batchCompletedAt);
+			}
+			catch (DateTimeParseException ex) {
+				throw new UsageException("--batch-completed-at: '" + batchCompletedAt
+						+ "' is not an ISO-8601 instant such as 2025-03-01T12:00:00Z");
+			}
+		}
+		String runId = (newRun || resend) ? UUID.randomUUID().toString() : null;
+		return new ImportParameters(format.toString(), output, FileFingerprint.sha256(output), batchInput,
+				batchInput == null ? null : FileFingerprint.sha256(batchInput), errors,
+				errors == null ? null : FileFingerprint.sha256(errors), completedAt, dryRun, dryRun ? out : null, resend,
+				runId);
+	}
+
+	private static void requireFile(Path path, String what) {
+		if (path != null && !Files.isRegularFile(path)) {
+			throw new UsageException(what + ": no such file: " + path);
+		}
+	}
+
+	/**
+	 * On SIGTERM or Ctrl-C: ask the job to stop after its current chunk, wait for it to end (the main thread
+	 * prints the summary), close the context so the database is left clean, and exit 4.
+	 */
+	static final class GracefulStop {
+
+		private final CountDownLatch done = new CountDownLatch(1);
+
+		private final Thread hook;
+
+		private volatile int exitCode = ExitCodes.STOPPED;
+
+
+		private GracefulStop(ImportLauncher launcher, CommandLineEntryPoint.ApplicationContextHolder context) {
+			this.hook = new Thread(() -> {
+				if (launcher.stopCurrent()) {
+					try {
+						done.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					context.close();
+					Runtime.getRuntime().halt(exitCode);
+				}
+			}, "graceful-stop");
+		}
+
+		static GracefulStop install(ImportLauncher launcher, CommandLineEntryPoint.ApplicationContextHolder context) {
+			GracefulStop stop = new GracefulStop(launcher, context);
+			Runtime.getRuntime().addShutdownHook(stop.hook);
+			return stop;
+		}
+
+		void finished(int exitCode) {
+			this.exitCode = exitCode;
+			done.countDown();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (IllegalStateException shuttingDown) {
+				// The hook is running: it exits once the run has ended.
+			}
+		}
+
+	}
+
+}

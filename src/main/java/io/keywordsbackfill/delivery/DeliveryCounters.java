@@ -1,0 +1,34 @@
+package io.keywordsbackfill.delivery;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts requests, retries and waits as delivery reports them; the writer drains the counts into each
+ * chunk's statistics.
+ */
+public class DeliveryCounters implements DeliveryEvents {
+
+	private final AtomicLong requests = new AtomicLong();
+
+	private final AtomicLong retries = new AtomicLong();
+
+	private final AtomicLong waitMillis = new AtomicLong();
+
+	@Override
+	public void requestCompleted(int statusCode, Duration latency) {
+		requests.incrementAndGet();
+	}
+
+	@Override
+	public void retryScheduled(String reason, Duration wait) {
+		retries.incrementAndGet();
+		waitMillis.addAndGet(wait.toMillis());
+	}
+
+	/** Counts since the last call: requests, retries, wait milliseconds. */
+	long[] drain() {
+		return new long[] { requests.getAndSet(0), retries.getAndSet(0), waitMillis.getAndSet(0) };
+	}
+
+}

@@ -1,0 +1,14 @@
+package io.keywordsbackfill.delivery;
+
+/**
+ * How one run delivers.
+ *
+ * @param maxBatchLogs logs per request (1..5000)
+ * @param maxBatchBytes request body size limit
+ * @param concurrency batches of one chunk in flight at once
+ * @param dryRun write request bodies to a file instead of sending; the ledger is read but not written
+ * @param resend ignore the ledger and send every record again
+ */
+public record DeliveryOptions(int maxBatchLogs, long maxBatchBytes, int concurrency, boolean dryRun,
+		boolean resend) {
+}

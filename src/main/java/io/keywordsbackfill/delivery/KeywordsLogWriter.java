@@ -1,0 +1,238 @@
+package io.keywordsbackfill.delivery;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keywordsbackfill.mapping.KeywordsLog;
+import io.keywordsbackfill.mapping.LogJson;
+import io.keywordsbackfill.mapping.MappedLog;
+import io.keywordsbackfill.mapping.ProcessedItem;
+import io.keywordsbackfill.mapping.RejectedRecord;
+import io.keywordsbackfill.record.RejectReason;
+
+/**
+ * Delivers one chunk: drops what the ledger says was already accepted, sends the rest in batches, and
+ * records per-log outcomes.
+ * <p>
+ * It never throws for a single bad record, so the step never falls into Spring Batch's scan mode (which
+ * would resend every good record of the chunk one by one). It throws only when a whole request failed:
+ * {@link FatalDeliveryException} (bad key: stop) or {@link TransientDeliveryException} (retries exhausted:
+ * fail, restartable).
+ * <p>
+ * Ledger rows are committed per batch as soon as Keywords AI answers, in their own transaction, together
+ * with the removal of the batch's in-flight markers; so a failure later in the chunk, or a kill before the
+ * chunk commits, cannot make a restart send an accepted log again. Counters, rejects and the reader
+ * position commit with the chunk.
+ */
+public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream {
+
+	private static final Logger log = LoggerFactory.getLogger(KeywordsLogWriter.class);
+
+	private final Ledger ledger;
+
+	private final PendingDeliveries pending;
+
+	private final RejectStore rejects;
+
+	private final StepStatsStore stats;
+
+	private final LogSink sink;
+
+	private final DeliveryCounters counters;
+
+	private final TransactionTemplate ownTransaction;
+
+	private final ExecutorService executor;
+
+	private final DeliveryOptions options;
+
+	private final long jobExecutionId;
+
+	private final long stepExecutionId;
+
+	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
+			LogSink sink, DeliveryCounters counters, TransactionTemplate ownTransaction, ExecutorService executor,
+			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
+		this.ledger = ledger;
+		this.pending = pending;
+		this.rejects = rejects;
+		this.stats = stats;
+		this.sink = sink;
+		this.counters = counters;
+		this.ownTransaction = ownTransaction;
+		this.executor = executor;
+		this.options = options;
+		this.jobExecutionId = jobExecutionId;
+		this.stepExecutionId = stepExecutionId;
+	}
+
+	@Override
+	public void write(Chunk<? extends ProcessedItem> chunk) throws Exception {
+		List<RejectedRecord> unsendable = new ArrayList<>();
+		Map<String, MappedLog> logs = new LinkedHashMap<>();
+		for (ProcessedItem item : chunk) {
+			if (item instanceof MappedLog mapped) {
+				logs.put(mapped.sourceId(), mapped);
+			}
+			else if (item instanceof RejectedRecord rejected) {
+				unsendable.add(rejected);
+			}
+		}
+		long alreadySent = 0;
+		if (!options.resend() && !logs.isEmpty()) {
+			Set<String> accepted = ledger.findAccepted(logs.keySet());
+			alreadySent = accepted.size();
+			logs.keySet().removeAll(accepted);
+		}
+		if (!options.dryRun() && !logs.isEmpty()) {
+			List<String> inDoubt = pending.findInDoubt(jobExecutionId, logs.keySet());
+			for (String sourceId : inDoubt) {
+				MappedLog mapped = logs.remove(sourceId);
+				unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
+						"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
+								+ "so it was not sent again (check, then 'replay' it if it is missing)",
+						LogJson.toJson(mapped.log())));
+			}
+			pending.clearAll(inDoubt);
+		}
+
+		List<BatchOutcome> outcomes = sendAll(new ArrayList<>(logs.values()));
+
+		List<RejectedRecord> apiRejects = new ArrayList<>();
+		long sent = 0;
+		long promptTokens = 0;
+		long completionTokens = 0;
+		long unpriced = 0;
+		long withoutTiming = 0;
+		BigDecimal cost = BigDecimal.ZERO;
+		Map<Integer, List<RejectedRecord>> rejectsByStatus = new HashMap<>();
+		for (BatchOutcome outcome : outcomes) {
+			for (int i = 0; i < outcome.logs().size(); i++) {
+				MappedLog mapped = outcome.logs().get(i);
+				LogResult result = outcome.results().get(i);
+				if (result.accepted()) {
+					sent++;
+					KeywordsLog payload = mapped.log();
+					promptTokens += payload.promptTokens() == null ? 0 : payload.promptTokens();
+					completionTokens += payload.completionTokens() == null ? 0 : payload.completionTokens();
+					cost = payload.cost() == null ? cost : cost.add(payload.cost());
+					unpriced += mapped.pricing() == MappedLog.PricingOutcome.UNPRICED ? 1 : 0;
+					withoutTiming += payload.generationTimeSeconds() == null ? 1 : 0;
+				}
+				else {
+					RejectedRecord reject = new RejectedRecord(mapped.position(), mapped.sourceId(),
+							RejectReason.API_REJECTED, result.message(), LogJson.toJson(mapped.log()));
+					apiRejects.add(reject);
+					rejectsByStatus.computeIfAbsent(result.statusCode(), s -> new ArrayList<>()).add(reject);
+				}
+			}
+		}
+		rejects.save(jobExecutionId, stepExecutionId, unsendable, null);
+		rejectsByStatus.forEach((status, list) -> rejects.save(jobExecutionId, stepExecutionId, list, status));
+		long[] requestCounts = counters.drain();
+		stats.add(stepExecutionId, new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
+				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
+				cost, unpriced, withoutTiming));
+		if (!apiRejects.isEmpty()) {
+			log.warn("Keywords AI rejected {} log(s) of this chunk; see 'rejects {}'", apiRejects.size(),
+					jobExecutionId);
+		}
+	}
+
+	/** Sends the logs in batches, up to {@code concurrency} at a time, and returns the outcomes in order. */
+	private List<BatchOutcome> sendAll(List<MappedLog> logs) throws Exception {
+		if (logs.isEmpty()) {
+			return List.of();
+		}
+		Map<String, MappedLog> bySourceId = new HashMap<>();
+		List<OutgoingLog> outgoing = new ArrayList<>(logs.size());
+		for (MappedLog mapped : logs) {
+			bySourceId.put(mapped.sourceId(), mapped);
+			outgoing.add(new OutgoingLog(mapped.sourceId(), LogJson.toJsonBytes(mapped.log())));
+		}
+		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
+		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
+		for (List<OutgoingLog> batch : batches) {
+			List<MappedLog> batchLogs = batch.stream().map(o -> bySourceId.get(o.sourceId())).toList();
+			futures.add(executor.submit(() -> sendOne(batchLogs, batch)));
+		}
+		List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
+		Exception failure = null;
+		for (Future<BatchOutcome> future : futures) {
+			try {
+				outcomes.add(future.get());
+			}
+			catch (ExecutionException ex) {
+				Exception cause = ex.getCause() instanceof Exception e ? e : ex;
+				// A fatal failure (bad key) explains the run better than a transient one.
+				if (failure == null || cause instanceof FatalDeliveryException) {
+					failure = cause;
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		return outcomes;
+	}
+
+	private BatchOutcome sendOne(List<MappedLog> logs, List<OutgoingLog> batch) {
+		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
+		if (!options.dryRun()) {
+			ownTransaction.executeWithoutResult(status -> pending.mark(jobExecutionId, logs));
+		}
+		List<LogResult> results;
+		try {
+			results = sink.send(batch);
+		}
+		catch (RuntimeException ex) {
+			// The request failed as a whole: nothing of this batch is taken to be stored.
+			if (!options.dryRun()) {
+				ownTransaction.executeWithoutResult(status -> pending.clear(jobExecutionId, ids));
+			}
+			throw ex;
+		}
+		if (results.size() != batch.size()) {
+			throw new IllegalStateException("delivery returned " + results.size() + " results for " + batch.size()
+					+ " logs");
+		}
+		if (!options.dryRun()) {
+			List<Ledger.AcceptedLog> accepted = new ArrayList<>();
+			for (int i = 0; i < batch.size(); i++) {
+				if (results.get(i).accepted()) {
+					accepted.add(new Ledger.AcceptedLog(ids.get(i), results.get(i).logId()));
+				}
+			}
+			ownTransaction.executeWithoutResult(status -> {
+				ledger.recordAccepted(jobExecutionId, accepted);
+				pending.clear(jobExecutionId, ids);
+			});
+		}
+		return new BatchOutcome(logs, results);
+	}
+
+	/** Closes the sink (its HTTP connections, or the dry-run file) at the end of the step. */
+	@Override
+	public void close() {
+		sink.close();
+	}
+
+	private record BatchOutcome(List<MappedLog> logs, List<LogResult> results) {
+	}
+
+}

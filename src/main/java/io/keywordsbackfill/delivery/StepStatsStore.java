@@ -1,0 +1,40 @@
+package io.keywordsbackfill.delivery;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Delivery counters per step execution ({@code backfill_step_stats}). Each chunk adds its numbers in its
+ * own transaction, so the counters agree with what the reader position says was done.
+ */
+@Repository
+public class StepStatsStore {
+
+	private final JdbcTemplate jdbc;
+
+	public StepStatsStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/** Creates the row of a step execution, if missing. */
+	public void open(long jobExecutionId, long stepExecutionId) {
+		Integer existing = jdbc.queryForObject(
+				"SELECT COUNT(*) FROM backfill_step_stats WHERE step_execution_id = ?", Integer.class, stepExecutionId);
+		if (existing == null || existing == 0) {
+			jdbc.update("INSERT INTO backfill_step_stats (step_execution_id, job_execution_id) VALUES (?, ?)",
+					stepExecutionId, jobExecutionId);
+		}
+	}
+
+	public void add(long stepExecutionId, ChunkStats stats) {
+		jdbc.update("UPDATE backfill_step_stats SET sent = sent + ?, already_sent = already_sent + ?, "
+				+ "rejected = rejected + ?, batches = batches + ?, requests = requests + ?, retries = retries + ?, "
+				+ "wait_millis = wait_millis + ?, prompt_tokens = prompt_tokens + ?, "
+				+ "completion_tokens = completion_tokens + ?, cost_usd = cost_usd + ?, unpriced = unpriced + ?, "
+				+ "without_timing = without_timing + ? WHERE step_execution_id = ?", stats.sent(),
+				stats.alreadySent(), stats.rejected(), stats.batches(), stats.requests(), stats.retries(),
+				stats.waitMillis(), stats.promptTokens(), stats.completionTokens(), stats.costUsd(), stats.unpriced(),
+				stats.withoutTiming(), stepExecutionId);
+	}
+
+}

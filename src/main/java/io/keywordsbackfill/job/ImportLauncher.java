@@ -1,0 +1,150 @@
+package io.keywordsbackfill.job;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Service;
+
+/**
+ * Starts, resumes and restarts imports, deciding from the job repository what "run these files" means:
+ * a new run, the continuation of an unfinished one, or nothing because it is done.
+ */
+@Service
+public class ImportLauncher {
+
+	private static final Logger log = LoggerFactory.getLogger(ImportLauncher.class);
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job importJob;
+
+	private final RunOwners owners;
+
+	private final AtomicReference<JobExecution> current = new AtomicReference<>();
+
+	public ImportLauncher(JobOperator jobOperator, JobRepository jobRepository, Job importJob, RunOwners owners) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.importJob = importJob;
+		this.owners = owners;
+	}
+
+	/**
+	 * Runs the import described by {@code params} to its end (or until stopped) in this thread.
+	 * @return the outcome; never null
+	 */
+	public LaunchOutcome launch(ImportParameters params) throws Exception {
+		JobParameters jobParameters = params.toJobParameters();
+		JobExecution last = jobRepository.getLastJobExecution(ImportJobConfiguration.JOB_NAME, jobParameters);
+		if (last != null) {
+			switch (last.getStatus()) {
+				case COMPLETED:
+					return LaunchOutcome.alreadyDone(last);
+				case ABANDONED:
+					return LaunchOutcome.refused(last, "run " + last.getId()
+							+ " of these files was abandoned; start a fresh one with --new-run");
+				case STARTING, STARTED, STOPPING:
+					Optional<LaunchOutcome> busy = recoverIfDead(last);
+					if (busy.isPresent()) {
+						return busy.get();
+					}
+					break;
+				default:
+					log.info("Resuming run {} ({}) from its last committed chunk", last.getId(), last.getStatus());
+			}
+		}
+		return LaunchOutcome.ran(run(() -> jobOperator.start(importJob, jobParameters)));
+	}
+
+	/**
+	 * Restarts a failed or stopped run, or one left {@code STARTED} by a process that no longer exists.
+	 * @param force recover a {@code STARTED} run even when its owner cannot be checked (another host)
+	 */
+	public LaunchOutcome restart(long jobExecutionId, boolean force) throws Exception {
+		JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+		if (execution == null) {
+			return LaunchOutcome.refused(null, "no run with id " + jobExecutionId);
+		}
+		if (execution.getStatus() == BatchStatus.COMPLETED) {
+			return LaunchOutcome.alreadyDone(execution);
+		}
+		if (execution.getStatus().isRunning()) {
+			Optional<LaunchOutcome> busy = force ? Optional.empty() : recoverIfDead(execution);
+			if (busy.isPresent()) {
+				return busy.get();
+			}
+			if (force) {
+				jobOperator.recover(execution);
+			}
+		}
+		JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
+		if (latest != null && latest.getId() != jobExecutionId && latest.getStatus() == BatchStatus.COMPLETED) {
+			return LaunchOutcome.alreadyDone(latest);
+		}
+		return LaunchOutcome.ran(run(() -> jobOperator.restart(latest == null ? execution : latest)));
+	}
+
+	/** Asks the running import to stop after its current chunk. Safe to call from a shutdown hook. */
+	public boolean stopCurrent() {
+		JobExecution execution = current.get();
+		if (execution == null) {
+			return false;
+		}
+		try {
+			log.warn("Stopping run {} after the current chunk", execution.getId());
+			return jobOperator.stop(execution);
+		}
+		catch (Exception ex) {
+			log.warn("Could not stop run {}: {}", execution.getId(), ex.getMessage());
+			return false;
+		}
+	}
+
+	private Optional<LaunchOutcome> recoverIfDead(JobExecution execution) {
+		Optional<RunOwners.Owner> owner = owners.ownerOf(execution.getId());
+		if (owner.isPresent() && owner.get().knownDead()) {
+			log.warn("Run {} was left {} by {}, which is gone; recovering it", execution.getId(),
+					execution.getStatus(), owner.get());
+			jobOperator.recover(execution);
+			return Optional.empty();
+		}
+		String who = owner.map(RunOwners.Owner::toString).orElse("an unknown process");
+		return Optional.of(LaunchOutcome.refused(execution, "run " + execution.getId() + " is still " + execution.getStatus()
+				+ " in " + who + "; if that process is gone, use 'restart " + execution.getId() + " --force'"));
+	}
+
+	private JobExecution run(JobStarter starter) throws Exception {
+		JobExecution execution = starter.start();
+		return execution;
+	}
+
+	/** Called by the job listener so that a stop request can find the running execution. */
+	void running(JobExecution execution) {
+		current.set(execution);
+		MDC.put("context", "run=" + execution.getId() + " job=" + execution.getJobInstance().getJobName() + " ");
+	}
+
+	void finished(JobExecution execution) {
+		current.compareAndSet(execution, null);
+		MDC.remove("context");
+	}
+
+	@FunctionalInterface
+	private interface JobStarter {
+
+		JobExecution start() throws Exception;
+
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.keywordsbackfill.job;
+
+import java.util.List;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+import io.keywordsbackfill.delivery.FatalDeliveryException;
+import io.keywordsbackfill.delivery.TransientDeliveryException;
+
+/**
+ * Around each run: records which process runs it (see {@link RunOwners}), tells the launcher so a stop
+ * request can find it, and on failure puts the cause a person needs first in the exit message (Batch's
+ * own starts with wrapper exceptions such as "Unable to process chunk").
+ */
+@Component
+class RunOwnerListener implements JobExecutionListener {
+
+	private final RunOwners owners;
+
+	private final ImportLauncher launcher;
+
+	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher) {
+		this.owners = owners;
+		this.launcher = launcher;
+	}
+
+	@Override
+	public void beforeJob(JobExecution jobExecution) {
+		owners.claim(jobExecution.getId());
+		launcher.running(jobExecution);
+	}
+
+	@Override
+	public void afterJob(JobExecution jobExecution) {
+		launcher.finished(jobExecution);
+		String cause = cause(jobExecution.getAllFailureExceptions());
+		if (cause != null) {
+			ExitStatus exit = jobExecution.getExitStatus();
+			jobExecution.setExitStatus(new ExitStatus(exit.getExitCode(), cause + "\n" + exit.getExitDescription()));
+		}
+	}
+
+	/** The message of the most telling failure: delivery failures first, else the deepest cause. */
+	static String cause(List<Throwable> failures) {
+		Throwable deepest = null;
+		for (Throwable failure : failures) {
+			for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+				if (t instanceof FatalDeliveryException || t instanceof TransientDeliveryException) {
+					return t.getMessage();
+				}
+				deepest = t;
+			}
+		}
+		return deepest == null ? null : deepest.getClass().getSimpleName() + ": " + deepest.getMessage();
+	}
+
+}

@@ -1,0 +1,130 @@
+package io.keywordsbackfill.status;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+import io.keywordsbackfill.delivery.RejectStore.StoredReject;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Renders runs and rejects for people (aligned tables) and for scripts (JSON).
+ */
+public final class StatusRenderer {
+
+	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private StatusRenderer() {
+	}
+
+	public static String json(Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
+	/** Recent runs, one line each. */
+	public static String table(List<RunSummary> runs) {
+		if (runs.isEmpty()) {
+			return "No runs yet. Start one with 'import'.\n";
+		}
+		Table table = new Table("ID", "JOB", "STATUS", "STARTED", "DURATION", "READ", "SENT", "ALREADY", "REJECTED",
+				"TOKENS", "COST USD", "REC/S");
+		for (RunSummary run : runs) {
+			RunSummary.Counts c = run.counts();
+			table.row(String.valueOf(run.id()), run.job(), run.status(), time(run.startedAt()),
+					duration(run.duration()), String.valueOf(c.read()), String.valueOf(c.sent()),
+					String.valueOf(c.alreadySent()), String.valueOf(c.rejected()),
+					String.valueOf(c.promptTokens() + c.completionTokens()), money(c.costUsd()),
+					run.recordsPerSecond() == null ? "-" : run.recordsPerSecond().toPlainString());
+		}
+		return table.render();
+	}
+
+	/** One run: header, counts, steps, top reject reasons, and what to do next. */
+	public static String detail(RunSummary run) {
+		StringBuilder text = new StringBuilder();
+		RunSummary.Counts c = run.counts();
+		text.append("Run ").append(run.id()).append(" (").append(run.job()).append(", instance ")
+			.append(run.instanceId()).append("): ").append(run.status()).append('\n');
+		line(text, "files", run.files() == null || run.files().isEmpty() ? "-" : String.join(", ", run.files()));
+		line(text, "started", time(run.startedAt()));
+		line(text, "ended", time(run.endedAt()));
+		line(text, "duration", duration(run.duration()));
+		line(text, "read", String.valueOf(c.read()));
+		line(text, "sent", String.valueOf(c.sent()));
+		line(text, "already sent", c.alreadySent() + " (in the ledger from earlier runs; not sent again)");
+		line(text, "rejected", c.rejected() + (c.rejected() > 0 ? " (see 'rejects " + run.id() + "')" : ""));
+		line(text, "requests", c.requests() + " in " + c.batches() + " batches, " + c.retries() + " retries, "
+				+ duration(Duration.ofMillis(c.waitMillis())) + " waiting");
+		line(text, "tokens", c.promptTokens() + " prompt + " + c.completionTokens() + " completion");
+		line(text, "cost", money(c.costUsd()) + " USD" + (c.unpriced() > 0 ? " (" + c.unpriced()
+				+ " logs had no known price: sent without cost, Keywords AI prices them)" : ""));
+		line(text, "no timing", c.withoutTiming() + " logs sent without generation_time (the source has none)");
+		line(text, "rate", run.recordsPerSecond() == null ? "-" : run.recordsPerSecond() + " records/s");
+		if (run.rejectReasons() != null && !run.rejectReasons().isEmpty()) {
+			StringBuilder reasons = new StringBuilder();
+			for (Map.Entry<String, Long> reason : run.rejectReasons().entrySet()) {
+				reasons.append(reasons.isEmpty() ? "" : ", ").append(reason.getKey()).append(' ').append(reason.getValue());
+			}
+			line(text, "reject reasons", reasons.toString());
+		}
+		if (run.steps() != null) {
+			for (RunSummary.StepSummary step : run.steps()) {
+				line(text, "step " + step.name(), step.status() + ", read " + step.readCount() + ", " + step.commitCount()
+						+ " commits, " + step.rollbackCount() + " rollbacks");
+			}
+		}
+		if (run.exitMessage() != null && !"COMPLETED".equals(run.status())) {
+			line(text, "error", run.exitMessage());
+		}
+		if ("FAILED".equals(run.status()) || "STOPPED".equals(run.status())) {
+			line(text, "next", "fix the cause, then 'restart " + run.id() + "' (continues from the last committed chunk)");
+		}
+		return text.toString();
+	}
+
+	public static String rejectsTable(List<StoredReject> rejects) {
+		if (rejects.isEmpty()) {
+			return "No rejected records.\n";
+		}
+		Table table = new Table("FILE", "LINE", "REASON", "STATUS", "SOURCE ID", "MESSAGE");
+		for (StoredReject r : rejects) {
+			table.row(r.file(), String.valueOf(r.line()), r.reason(), r.statusCode() == null ? "-" : r.statusCode().toString(),
+					r.sourceId() == null ? "-" : r.sourceId(), r.message() == null ? "" : r.message().replace('\n', ' '));
+		}
+		return table.render();
+	}
+
+	private static void line(StringBuilder text, String label, String value) {
+		text.append(String.format("  %-15s %s%n", label, value));
+	}
+
+	static String time(Instant instant) {
+		return instant == null ? "-" : TIME.format(instant);
+	}
+
+	static String duration(Duration duration) {
+		if (duration == null) {
+			return "-";
+		}
+		long seconds = duration.toSeconds();
+		if (seconds < 60) {
+			return BigDecimal.valueOf(duration.toMillis(), 3).setScale(1, RoundingMode.HALF_UP) + "s";
+		}
+		return seconds >= 3600 ? String.format("%dh%02dm%02ds", seconds / 3600, (seconds % 3600) / 60, seconds % 60)
+				: String.format("%dm%02ds", seconds / 60, seconds % 60);
+	}
+
+	static String money(BigDecimal usd) {
+		return usd == null ? "-" : usd.setScale(6, RoundingMode.HALF_UP).toPlainString();
+	}
+
+}

@@ -1,0 +1,384 @@
+package io.keywordsbackfill.job;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import io.keywordsbackfill.delivery.RejectStore;
+import io.keywordsbackfill.source.FileFingerprint;
+import io.keywordsbackfill.status.RunQueries;
+import io.keywordsbackfill.status.RunSummary;
+import io.keywordsbackfill.support.KeywordsAiStub;
+import io.keywordsbackfill.support.TogetherBatchFiles;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The import job end to end, against a real HTTP server standing in for Keywords AI. Subclasses run it
+ * on each database the job repository supports.
+ */
+@SpringBootTest(properties = { "backfill.chunk-size=10", "backfill.concurrency=2", "keywordsai.max-batch-logs=5",
+		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=2s" })
+@SpringBatchTest
+@ExtendWith(OutputCaptureExtension.class)
+abstract class ImportJobFunctionalTests {
+
+	static final String API_KEY = "kw-test-" + UUID.randomUUID();
+
+	static final Path SAMPLE = Path.of("sample-data/together-batch");
+
+	static final KeywordsAiStub keywordsAi = new KeywordsAiStub();
+
+	/** One server for every subclass (each runs on another database); it lives as long as the test JVM. */
+	static final MockWebServer server = startServer();
+
+	@Autowired
+	ImportLauncher launcher;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	RunQueries runs;
+
+	@Autowired
+	RejectStore rejects;
+
+	@Autowired
+	JobRepositoryTestUtils jobRepositoryTestUtils;
+
+	@TempDir
+	Path dir;
+
+	static MockWebServer startServer() {
+		MockWebServer server = new MockWebServer();
+		server.setDispatcher(keywordsAi);
+		try {
+			server.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return server;
+	}
+
+	static void keywordsAiProperties(DynamicPropertyRegistry registry) {
+		registry.add("keywordsai.base-url", () -> server.url("/api").toString());
+		registry.add("keywordsai.api-key", () -> API_KEY);
+	}
+
+	@BeforeEach
+	void cleanState() {
+		keywordsAi.reset();
+		for (String table : List.of("backfill_ledger", "backfill_pending", "backfill_reject", "backfill_step_stats",
+				"backfill_run_owner")) {
+			jdbc.update("DELETE FROM " + table);
+		}
+		jobRepositoryTestUtils.removeJobExecutions();
+	}
+
+	@Test
+	void importsTheSampleBatchWithItsInputAndErrorFiles() throws Exception {
+		// when
+		LaunchOutcome outcome = launcher.launch(sampleParameters(null));
+
+		// then
+		assertThat(outcome.kind()).isEqualTo(LaunchOutcome.Kind.RAN);
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		long outputLines = nonBlankLines(SAMPLE.resolve("batch-output.jsonl"));
+		long errorLines = nonBlankLines(SAMPLE.resolve("batch-errors.jsonl"));
+		assertThat(keywordsAi.stored()).hasSize((int) (outputLines + errorLines));
+		assertThat(keywordsAi.storedCounts().values()).containsOnly(1);
+
+		JsonNode success = keywordsAi.stored().stream().filter(log -> log.path("status_code").asInt() == 200)
+			.findFirst().orElseThrow();
+		assertThat(success.path("model").asString()).isNotBlank();
+		assertThat(success.path("prompt_messages").isArray()).isTrue();
+		assertThat(success.path("prompt_messages").size()).isPositive();
+		assertThat(success.path("completion_message").path("role").asString()).isEqualTo("assistant");
+		assertThat(success.path("prompt_tokens").isIntegralNumber()).isTrue();
+		assertThat(Instant.parse(success.path("timestamp").asString())).isBefore(Instant.parse("2026-01-01T00:00:00Z"));
+		assertThat(success.has("generation_time")).isFalse();
+		assertThat(success.path("metadata").path("backfill_source_id").asString())
+			.isEqualTo(success.path("custom_identifier").asString());
+		assertThat(success.path("metadata").path("backfill_file").asString()).endsWith("batch-output.jsonl");
+		assertThat(success.path("metadata").path("backfill_line").asInt()).isPositive();
+
+		List<JsonNode> failures = keywordsAi.stored().stream().filter(log -> log.path("status_code").asInt() >= 400)
+			.toList();
+		assertThat(failures).hasSize((int) errorLines);
+		assertThat(failures).allSatisfy(log -> assertThat(log.path("error_message").asString()).isNotBlank());
+
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.status()).isEqualTo("COMPLETED");
+		assertThat(summary.counts().read()).isEqualTo(outputLines + errorLines);
+		assertThat(summary.counts().sent()).isEqualTo(outputLines + errorLines);
+		assertThat(summary.counts().rejected()).isZero();
+		assertThat(summary.files()).hasSize(3);
+	}
+
+	@Test
+	void theSameFilesAgainAreReportedDoneAndANewRunSendsNothingTwice() throws Exception {
+		ImportParameters params = generated(30);
+		assertThat(launcher.launch(params).execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		int requestsAfterFirstRun = keywordsAi.requests().size();
+
+		LaunchOutcome again = launcher.launch(params);
+		assertThat(again.kind()).isEqualTo(LaunchOutcome.Kind.ALREADY_DONE);
+
+		LaunchOutcome newRun = launcher.launch(withRunId(params));
+		assertThat(newRun.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		RunSummary summary = runs.find(newRun.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isZero();
+		assertThat(summary.counts().alreadySent()).isEqualTo(30);
+		assertThat(keywordsAi.requests()).hasSize(requestsAfterFirstRun);
+		assertThat(keywordsAi.storedCounts()).hasSize(30).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void anOverlappingExportSendsOnlyTheNewRecords() throws Exception {
+		Path lastWeek = TogetherBatchFiles.output(dir.resolve("week1.jsonl"), "w", 0, 40);
+		Path thisWeek = TogetherBatchFiles.output(dir.resolve("week2.jsonl"), "w", 25, 40);
+		launcher.launch(parameters(lastWeek));
+
+		LaunchOutcome second = launcher.launch(parameters(thisWeek));
+
+		RunSummary summary = runs.find(second.execution().getId()).orElseThrow();
+		assertThat(summary.counts().alreadySent()).isEqualTo(15);
+		assertThat(summary.counts().sent()).isEqualTo(25);
+		assertThat(keywordsAi.storedCounts()).hasSize(65).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void aServerOutageFailsTheRunAndARestartSendsOnlyWhatWasNotSent() throws Exception {
+		// given: the server accepts 6 requests (30 logs), then answers 503 until told otherwise
+		ImportParameters params = generated(100);
+		keywordsAi.script(n -> n > 6 ? new MockResponse.Builder().code(503).body("down").build() : null);
+
+		// when
+		LaunchOutcome failed = launcher.launch(params);
+
+		// then
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		int storedBeforeRestart = keywordsAi.stored().size();
+		assertThat(storedBeforeRestart).isEqualTo(30);
+		assertThat(runs.find(failed.execution().getId()).orElseThrow().exitMessage()).contains("503");
+
+		// when: the server is back
+		keywordsAi.script(n -> null);
+		LaunchOutcome resumed = launcher.launch(params);
+
+		// then: every record is stored exactly once
+		assertThat(resumed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(resumed.execution().getJobInstance().getId())
+			.isEqualTo(failed.execution().getJobInstance().getId());
+		assertThat(keywordsAi.storedCounts()).hasSize(100).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(100);
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	@Test
+	void restartByIdContinuesAFailedRun() throws Exception {
+		ImportParameters params = generated(20);
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
+		LaunchOutcome failed = launcher.launch(params);
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+
+		keywordsAi.script(n -> null);
+		LaunchOutcome restarted = launcher.restart(failed.execution().getId(), false);
+
+		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(20).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void honoursRetryAfterOnA429() throws Exception {
+		ImportParameters params = generated(5);
+		keywordsAi.script(n -> n == 1 ? new MockResponse.Builder().code(429).addHeader("Retry-After", "1")
+			.body("{\"detail\":\"slow down\"}").build() : null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<Long> arrivals = keywordsAi.arrivalNanos();
+		assertThat(arrivals).hasSize(2);
+		// the gap measured by the server's own clock: at least the second it asked for
+		assertThat(arrivals.get(1) - arrivals.get(0)).isGreaterThanOrEqualTo(1_000_000_000L);
+		RunSummary.Counts counts = runs.find(outcome.execution().getId()).orElseThrow().counts();
+		assertThat(counts.retries()).isEqualTo(1);
+		assertThat(counts.waitMillis()).isGreaterThanOrEqualTo(1000);
+		assertThat(keywordsAi.storedCounts()).hasSize(5);
+	}
+
+	@Test
+	void retriesA500AndADroppedConnection() throws Exception {
+		ImportParameters params = generated(5);
+		keywordsAi.script(n -> switch (n) {
+			case 1 -> new MockResponse.Builder().code(500).body("oops").build();
+			case 2 -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+			default -> null;
+		});
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.requests()).hasSize(3);
+		assertThat(keywordsAi.requests()).allSatisfy(r -> assertThat(r.getBody().utf8()).contains("\"logs\""));
+		assertThat(runs.find(outcome.execution().getId()).orElseThrow().counts().retries()).isEqualTo(2);
+		assertThat(keywordsAi.storedCounts()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void aRejectedApiKeyFailsTheRunAtOnceAndRejectsNothing(CapturedOutput output) throws Exception {
+		ImportParameters params = generated(25);
+		keywordsAi.script(n -> new MockResponse.Builder().code(401).body("{\"detail\":\"Invalid API key\"}").build());
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(keywordsAi.requests()).hasSizeLessThanOrEqualTo(2); // the batches of the first chunk in flight
+		assertThat(keywordsAi.requests()).allSatisfy(r -> assertThat(r.getHeaders().get("Authorization"))
+			.isEqualTo("Bearer " + API_KEY));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.exitMessage()).contains("KEYWORDSAI_API_KEY").doesNotContain(API_KEY);
+		assertThat(rejects.findByRun(outcome.execution().getId())).isEmpty();
+		assertThat(summary.counts().read()).isLessThanOrEqualTo(10);
+		assertNoTableHoldsTheKey();
+		assertThat(output.getAll()).doesNotContain(API_KEY);
+	}
+
+	@Test
+	void perRecordRejectionsAreStoredWithTheServersMessage() throws Exception {
+		ImportParameters params = generated(5);
+		keywordsAi.script(n -> n == 1 ? new MockResponse.Builder().code(207)
+			.body("{\"results\":[{\"id\":\"log_1\",\"status\":\"success\"},"
+					+ "{\"status\":\"error\",\"error\":\"prompt_tokens must be an integer\"},"
+					+ "{\"id\":\"log_3\",\"status\":\"success\"},{\"id\":\"log_4\",\"status\":\"success\"},"
+					+ "{\"status\":\"failed\",\"message\":\"model is required\"}]}")
+			.build() : null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<RejectStore.StoredReject> stored = rejects.findByRun(outcome.execution().getId());
+		assertThat(stored).extracting(RejectStore.StoredReject::reason).containsOnly("api_rejected");
+		assertThat(stored).extracting(RejectStore.StoredReject::message)
+			.containsExactlyInAnyOrder("prompt_tokens must be an integer", "model is required");
+		assertThat(stored).extracting(RejectStore.StoredReject::statusCode).containsOnly(207);
+		assertThat(stored).extracting(RejectStore.StoredReject::line).containsExactlyInAnyOrder(2L, 5L);
+		assertThat(stored).allSatisfy(r -> assertThat(r.payload()).contains("\"custom_identifier\""));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(3);
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isEqualTo(3);
+		assertThat(summary.counts().rejected()).isEqualTo(2);
+		assertThat(summary.rejectReasons()).containsExactly(Map.entry("api_rejected", 2L));
+	}
+
+	@Test
+	void malformedLinesAreRejectedWithFileLineAndReasonAndTheRestIsDelivered() throws Exception {
+		Path file = dir.resolve("mixed.jsonl");
+		Files.writeString(file, String.join("\n", TogetherBatchFiles.outputLine("m", 1), "this is not json",
+				"{\"response\":{\"body\":{}}}", "", TogetherBatchFiles.outputLine("m", 2),
+				"{\"custom_id\":\"req-9\"}", "[1,2,3]", TogetherBatchFiles.outputLine("m", 3)) + "\n",
+				StandardCharsets.UTF_8);
+
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(3);
+		List<RejectStore.StoredReject> stored = rejects.findByRun(outcome.execution().getId());
+		assertThat(stored).extracting(RejectStore.StoredReject::line, RejectStore.StoredReject::reason)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, "malformed_json"),
+					org.assertj.core.groups.Tuple.tuple(3L, "missing_field"),
+					org.assertj.core.groups.Tuple.tuple(6L, "missing_field"),
+					org.assertj.core.groups.Tuple.tuple(7L, "not_an_object"));
+		assertThat(stored).allSatisfy(r -> assertThat(r.file()).isEqualTo(file.toString()));
+		assertThat(stored).allSatisfy(r -> assertThat(r.message()).isNotBlank());
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isEqualTo(3);
+		assertThat(summary.counts().rejected()).isEqualTo(4);
+	}
+
+	@Test
+	void aDryRunWritesTheRequestBodiesAndSendsNothing() throws Exception {
+		Path out = dir.resolve("dry.jsonl");
+		ImportParameters params = sampleParameters(null);
+		ImportParameters dry = new ImportParameters(params.format(), params.output(), params.outputSha256(),
+				params.batchInput(), params.batchInputSha256(), params.errors(), params.errorsSha256(),
+				params.batchCompletedAt(), true, out, false, null);
+
+		LaunchOutcome outcome = launcher.launch(dry);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.requests()).isEmpty();
+		List<String> bodies = Files.readAllLines(out);
+		assertThat(bodies).isNotEmpty().allSatisfy(body -> assertThat(body).startsWith("{\"logs\":["));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isZero();
+		assertThat(String.join("\n", bodies)).doesNotContain(API_KEY);
+	}
+
+	void assertNoTableHoldsTheKey() {
+		for (String query : List.of("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS",
+				"SELECT EXIT_MESSAGE FROM BATCH_JOB_EXECUTION", "SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION",
+				"SELECT SHORT_CONTEXT FROM BATCH_STEP_EXECUTION_CONTEXT",
+				"SELECT SERIALIZED_CONTEXT FROM BATCH_STEP_EXECUTION_CONTEXT",
+				"SELECT SHORT_CONTEXT FROM BATCH_JOB_EXECUTION_CONTEXT", "SELECT message FROM backfill_reject",
+				"SELECT payload FROM backfill_reject")) {
+			assertThat(jdbc.queryForList(query, String.class)).as(query)
+				.allSatisfy(value -> assertThat(value == null ? "" : value).doesNotContain(API_KEY));
+		}
+	}
+
+	ImportParameters sampleParameters(String runId) {
+		Path output = SAMPLE.resolve("batch-output.jsonl");
+		Path input = SAMPLE.resolve("batch-input.jsonl");
+		Path errors = SAMPLE.resolve("batch-errors.jsonl");
+		return new ImportParameters("together-batch", output, FileFingerprint.sha256(output), input,
+				FileFingerprint.sha256(input), errors, FileFingerprint.sha256(errors),
+				Instant.parse("2025-03-01T12:00:00Z"), false, null, false, runId);
+	}
+
+	ImportParameters generated(int count) {
+		return parameters(TogetherBatchFiles.output(dir.resolve("output-" + count + ".jsonl"),
+				UUID.randomUUID().toString().substring(0, 8), 0, count));
+	}
+
+	static ImportParameters parameters(Path output) {
+		return new ImportParameters("together-batch", output, FileFingerprint.sha256(output), null, null, null, null,
+				null, false, null, false, null);
+	}
+
+	static ImportParameters withRunId(ImportParameters p) {
+		return new ImportParameters(p.format(), p.output(), p.outputSha256(), p.batchInput(), p.batchInputSha256(),
+				p.errors(), p.errorsSha256(), p.batchCompletedAt(), p.dryRun(), p.dryRunOut(), p.resend(),
+				UUID.randomUUID().toString());
+	}
+
+	static long nonBlankLines(Path file) throws IOException {
+		return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).count();
+	}
+
+}
