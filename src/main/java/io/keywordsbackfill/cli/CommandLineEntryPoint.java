@@ -30,7 +30,13 @@ public final class CommandLineEntryPoint {
 				err.println("error: " + ConfigurationErrors.describe(ex));
 				return ConfigurationErrors.isConfigurationError(ex) ? ExitCodes.USAGE : ExitCodes.FAILED;
 			});
-			return commandLine.execute(args);
+			try {
+				return commandLine.execute(args);
+			}
+			finally {
+				out.flush();
+				err.flush();
+			}
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.keywordsbackfill.cli;
 
+import java.util.Locale;
+
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.validation.FieldError;
@@ -28,7 +30,8 @@ final class ConfigurationErrors {
 			for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
 				String name = validation.getValidationErrors().getName().toString();
 				if (error instanceof FieldError field) {
-					name = name + "." + field.getField();
+					// Spelled as users write properties: max-batch-logs, not maxBatchLogs.
+					name = name + "." + field.getField().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 				}
 				text.append(' ').append(name).append(": ").append(error.getDefaultMessage()).append(';');
 			}

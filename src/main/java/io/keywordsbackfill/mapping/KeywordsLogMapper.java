@@ -102,7 +102,7 @@ public class KeywordsLogMapper {
 		}
 		TokenUsage usage = record.usage();
 		if (usage == null) {
-			return new CostDecision(null, PricingOutcome.UNPRICED, false);
+			return new CostDecision(null, PricingOutcome.NO_USAGE, false);
 		}
 		Optional<ModelPrice> price = this.catalog.priceAt(record.model(), at);
 		if (price.isEmpty()) {

@@ -20,7 +20,9 @@ public record MappedLog(String sourceId, SourcePosition position, KeywordsLog lo
 		/** Taken from the export. */
 		FROM_EXPORT,
 		/** No price known: sent without cost, Keywords AI prices it. */
-		UNPRICED
+		UNPRICED,
+		/** No token counts (a failed call, or usage missing): nothing to price. */
+		NO_USAGE
 	}
 
 }

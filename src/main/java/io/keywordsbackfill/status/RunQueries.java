@@ -72,9 +72,12 @@ public class RunQueries {
 		List<String> files = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
 				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME LIKE '%.file' ORDER BY PARAMETER_NAME DESC",
 				String.class, run.id());
+		List<String> dryRunOutput = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
+				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME = 'dryRun.out'", String.class, run.id());
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
-				run.startedAt(), run.endedAt(), run.durationSeconds(), files, run.counts(), run.recordsPerSecond(),
-				run.steps(), run.rejectReasons());
+				run.startedAt(), run.endedAt(), run.durationSeconds(), files,
+				dryRunOutput.isEmpty() ? null : dryRunOutput.get(0), run.counts(), run.recordsPerSecond(), run.steps(),
+				run.rejectReasons());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -107,7 +110,7 @@ public class RunQueries {
 		BigDecimal rate = seconds == null || seconds.signum() == 0 ? null
 				: BigDecimal.valueOf(read).divide(seconds, 1, RoundingMode.HALF_UP);
 		return new RunSummary(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-				firstLine(rs.getString(6)), start, end, seconds, List.of(), counts, rate, steps, reasons);
+				firstLine(rs.getString(6)), start, end, seconds, List.of(), null, counts, rate, steps, reasons);
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One run (job execution) as {@code status} shows it. Counts cover this execution only; a restarted run's
- * earlier executions have their own ids.
+ * earlier executions have their own ids. {@code dryRunOutput} is the file a dry run wrote its requests to,
+ * null for a real run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -25,6 +26,7 @@ public record RunSummary(
 		@JsonProperty("ended_at") Instant endedAt,
 		@JsonProperty("duration_seconds") BigDecimal durationSeconds,
 		List<String> files,
+		@JsonProperty("dry_run") String dryRunOutput,
 		Counts counts,
 		@JsonProperty("records_per_second") BigDecimal recordsPerSecond,
 		List<StepSummary> steps,

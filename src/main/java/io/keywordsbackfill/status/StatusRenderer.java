@@ -39,7 +39,7 @@ public final class StatusRenderer {
 				"TOKENS", "COST USD", "REC/S");
 		for (RunSummary run : runs) {
 			RunSummary.Counts c = run.counts();
-			table.row(String.valueOf(run.id()), run.job(), run.status(), time(run.startedAt()),
+			table.row(String.valueOf(run.id()), run.job() + (run.dryRunOutput() != null ? " (dry run)" : ""), run.status(), time(run.startedAt()),
 					duration(run.duration()), String.valueOf(c.read()), String.valueOf(c.sent()),
 					String.valueOf(c.alreadySent()), String.valueOf(c.rejected()),
 					String.valueOf(c.promptTokens() + c.completionTokens()), money(c.costUsd()),
@@ -59,15 +59,18 @@ public final class StatusRenderer {
 		line(text, "ended", time(run.endedAt()));
 		line(text, "duration", duration(run.duration()));
 		line(text, "read", String.valueOf(c.read()));
-		line(text, "sent", String.valueOf(c.sent()));
+		if (run.dryRunOutput() != null) {
+			line(text, "dry run", "nothing was sent; the request bodies are in " + run.dryRunOutput());
+		}
+		line(text, "sent", c.sent() + (run.dryRunOutput() != null ? " (would be sent)" : ""));
 		line(text, "already sent", c.alreadySent() + " (in the ledger from earlier runs; not sent again)");
 		line(text, "rejected", c.rejected() + (c.rejected() > 0 ? " (see 'rejects " + run.id() + "')" : ""));
 		line(text, "requests", c.requests() + " in " + c.batches() + " batches, " + c.retries() + " retries, "
 				+ duration(Duration.ofMillis(c.waitMillis())) + " waiting");
 		line(text, "tokens", c.promptTokens() + " prompt + " + c.completionTokens() + " completion");
-		line(text, "cost", money(c.costUsd()) + " USD" + (c.unpriced() > 0 ? " (" + c.unpriced()
-				+ " logs had no known price: sent without cost, Keywords AI prices them)" : ""));
-		line(text, "no timing", c.withoutTiming() + " logs sent without generation_time (the source has none)");
+		line(text, "cost", money(c.costUsd()) + " USD" + (c.unpriced() > 0 ? " (without " + c.unpriced()
+				+ " log(s) of models with no known price: sent without cost, Keywords AI prices them)" : ""));
+		line(text, "no timing", c.withoutTiming() + " log(s) sent without generation_time (the source has none)");
 		line(text, "rate", run.recordsPerSecond() == null ? "-" : run.recordsPerSecond() + " records/s");
 		if (run.rejectReasons() != null && !run.rejectReasons().isEmpty()) {
 			StringBuilder reasons = new StringBuilder();

@@ -76,7 +76,7 @@ class KeywordsLogMapperTests {
 		assertThat(log.cost()).isNull();
 		assertThat(log.completionMessage()).isNull();
 		// nothing to price, so the REJECT policy does not drop the failed call
-		assertThat(mapped.pricing()).isEqualTo(PricingOutcome.UNPRICED);
+		assertThat(mapped.pricing()).isEqualTo(PricingOutcome.NO_USAGE);
 	}
 
 	@Test

@@ -1,0 +1,138 @@
+package io.keywordsbackfill.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line as a user meets it: arguments in, text and an exit code out. Each test gets its own
+ * in-memory H2 job repository through system properties, as a user would set SPRING_DATASOURCE_URL.
+ */
+class CommandLineTests {
+
+	@TempDir
+	Path dir;
+
+	final StringWriter out = new StringWriter();
+
+	final StringWriter err = new StringWriter();
+
+	@BeforeEach
+	void ownDatabase() {
+		System.setProperty("spring.datasource.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		System.clearProperty("keywordsai.api-key");
+	}
+
+	@AfterEach
+	void clearProperties() {
+		System.clearProperty("spring.datasource.url");
+		System.clearProperty("keywordsai.max-batch-logs");
+		System.clearProperty("keywordsai.api-key");
+	}
+
+	int run(String... args) {
+		return CommandLineEntryPoint.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+	}
+
+	@Test
+	void aDryRunOfTheSampleCompletesAndStatusShowsIt() throws Exception {
+		Path requests = dir.resolve("requests.jsonl");
+
+		int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--batch-input", "sample-data/together-batch/batch-input.jsonl", "--errors",
+				"sample-data/together-batch/batch-errors.jsonl", "--batch-completed-at", "2025-03-13T11:00:00Z",
+				"--dry-run", "--out", requests.toString());
+
+		assertThat(exit).as(err.toString()).isEqualTo(0);
+		assertThat(out.toString()).contains("COMPLETED").contains("dry run");
+		assertThat(Files.readAllLines(requests)).isNotEmpty();
+
+		// the same import again is done already: exit 0, nothing written
+		long size = Files.size(requests);
+		assertThat(run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--batch-input", "sample-data/together-batch/batch-input.jsonl", "--errors",
+				"sample-data/together-batch/batch-errors.jsonl", "--batch-completed-at", "2025-03-13T11:00:00Z",
+				"--dry-run", "--out", requests.toString()))
+			.isEqualTo(0);
+		assertThat(out.toString()).contains("Already imported");
+		assertThat(Files.size(requests)).isEqualTo(size);
+	}
+
+	@Test
+	void statusJsonListsRunsForScripts() throws Exception {
+		run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl", "--dry-run",
+				"--batch-completed-at", "2025-03-13T11:00:00Z", "--out", dir.resolve("r.jsonl").toString());
+		out.getBuffer().setLength(0);
+
+		assertThat(run("status", "--json")).isEqualTo(0);
+
+		JsonNode runs = JsonMapper.builder().build().readTree(out.toString());
+		assertThat(runs.isArray()).isTrue();
+		assertThat(runs.get(0).path("status").asString()).isEqualTo("COMPLETED");
+		assertThat(runs.get(0).path("counts").path("read").asLong()).isEqualTo(11);
+	}
+
+	@Test
+	void aMissingApiKeyIsABadUsageNamingTheVariable() {
+		int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("KEYWORDSAI_API_KEY");
+	}
+
+	@Test
+	void aMissingFileIsABadUsageNamingTheFile() {
+		int exit = run("import", "--format", "together-batch", "no/such/file.jsonl", "--dry-run");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("no/such/file.jsonl");
+	}
+
+	@Test
+	void anUnknownFormatIsABadUsage() {
+		int exit = run("import", "--format", "excel", "sample-data/together-batch/batch-output.jsonl");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("--format");
+	}
+
+	@Test
+	void anInvalidPropertyFailsAtStartUpNamingIt() {
+		System.setProperty("keywordsai.max-batch-logs", "9000");
+
+		int exit = run("status");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("keywordsai.max-batch-logs").doesNotContain("at org.");
+	}
+
+	@Test
+	void statusOfAnUnknownRunIsABadUsage() {
+		assertThat(run("status", "4242")).isEqualTo(2);
+		assertThat(err.toString()).contains("no run with id 4242");
+	}
+
+	@Test
+	void theApiKeyNeverAppearsInOutput() {
+		String key = "kw-secret-" + UUID.randomUUID();
+		System.setProperty("keywordsai.api-key", key);
+		System.setProperty("keywordsai.max-batch-logs", "0");
+
+		run("status");
+
+		assertThat(out.toString() + err.toString()).doesNotContain(key);
+	}
+
+}
