@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +16,7 @@ import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
-import io.keywordsbackfill.source.FileFingerprint;
+import io.keywordsbackfill.source.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +36,9 @@ class ImportCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(index = "0", paramLabel = "FILE", description = "The Batch API output file (.jsonl or .jsonl.gz).")
-	Path output;
+	@Parameters(arity = "1..*", paramLabel = "FILE",
+			description = "Files to import (.gz too). For together-batch: Batch API output files.")
+	List<Path> files;
 
 	@Option(names = "--format", required = true, paramLabel = "FORMAT",
 			description = "Input format: ${COMPLETION-CANDIDATES}.")
@@ -98,7 +102,10 @@ class ImportCommand implements Callable<Integer> {
 	}
 
 	private ImportParameters parameters() {
-		requireFile(output, "FILE");
+		files.forEach(file -> requireFile(file, "FILE"));
+		if ((batchInput != null || errors != null) && files.size() > 1) {
+			throw new UsageException("--batch-input and --errors belong to one output file; import each batch apart");
+		}
 		requireFile(batchInput, "--batch-input");
 		requireFile(errors, "--errors");
 		Instant completedAt = null;
@@ -112,10 +119,15 @@ class ImportCommand implements Callable<Integer> {
 			}
 		}
 		String runId = (newRun || resend) ? UUID.randomUUID().toString() : null;
-		return new ImportParameters(format.toString(), output, FileFingerprint.sha256(output), batchInput,
-				batchInput == null ? null : FileFingerprint.sha256(batchInput), errors,
-				errors == null ? null : FileFingerprint.sha256(errors), completedAt, dryRun, dryRun ? out : null, resend,
-				runId);
+		// The same content under two names is one file: it is read (and counted) once.
+		Map<String, SourceFile> distinct = new LinkedHashMap<>();
+		for (Path file : files) {
+			SourceFile source = SourceFile.of(file);
+			distinct.putIfAbsent(source.fingerprint(), source);
+		}
+		return new ImportParameters(format.toString(), List.copyOf(distinct.values()),
+				batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors),
+				completedAt, dryRun, dryRun ? out : null, resend, runId);
 	}
 
 	private static void requireFile(Path path, String what) {

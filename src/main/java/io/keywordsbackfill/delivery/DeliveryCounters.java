@@ -26,6 +26,13 @@ public class DeliveryCounters implements DeliveryEvents {
 		waitMillis.addAndGet(wait.toMillis());
 	}
 
+	/** Time spent waiting for the rate limits also counts as waiting. */
+	void rateLimited(Duration wait) {
+		if (!wait.isZero()) {
+			waitMillis.addAndGet(wait.toMillis());
+		}
+	}
+
 	/** Counts since the last call: requests, retries, wait milliseconds. */
 	long[] drain() {
 		return new long[] { requests.getAndSet(0), retries.getAndSet(0), waitMillis.getAndSet(0) };

@@ -59,6 +59,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final ExecutorService executor;
 
+	private final DeliveryThrottle throttle;
+
 	private final DeliveryOptions options;
 
 	private final long jobExecutionId;
@@ -67,7 +69,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, TransactionTemplate ownTransaction, ExecutorService executor,
-			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
+			DeliveryThrottle throttle, DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
@@ -76,6 +78,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.counters = counters;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
+		this.throttle = throttle;
 		this.options = options;
 		this.jobExecutionId = jobExecutionId;
 		this.stepExecutionId = stepExecutionId;
@@ -191,7 +194,17 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		return outcomes;
 	}
 
-	private BatchOutcome sendOne(List<MappedLog> logs, List<OutgoingLog> batch) {
+	private BatchOutcome sendOne(List<MappedLog> logs, List<OutgoingLog> batch) throws InterruptedException {
+		counters.rateLimited(throttle.acquire(batch.size()));
+		try {
+			return sendAcquired(logs, batch);
+		}
+		finally {
+			throttle.release();
+		}
+	}
+
+	private BatchOutcome sendAcquired(List<MappedLog> logs, List<OutgoingLog> batch) {
 		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
 		if (!options.dryRun()) {
 			ownTransaction.executeWithoutResult(status -> pending.mark(jobExecutionId, logs));
@@ -201,6 +214,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			results = sink.send(batch);
 		}
 		catch (RuntimeException ex) {
+			if (ex instanceof FatalDeliveryException fatal) {
+				throttle.fatal(fatal);
+			}
 			// The request failed as a whole: nothing of this batch is taken to be stored.
 			if (!options.dryRun()) {
 				ownTransaction.executeWithoutResult(status -> pending.clear(jobExecutionId, ids));

@@ -2,8 +2,10 @@ package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,13 +15,40 @@ import org.springframework.validation.annotation.Validated;
  * How imports run ({@code backfill.*}).
  *
  * @param chunkSize records per chunk: one transaction, one checkpoint of the reader position
- * @param concurrency batches of one chunk in flight at once
+ * @param partitions how many partitions (files, or line-aligned byte ranges of a large file) are read and
+ * delivered at once, each with its own restart position
+ * @param minPartitionBytes a plain file is cut into ranges no smaller than this
+ * @param concurrency requests in flight at the start (all partitions together)
+ * @param maxConcurrency the most requests in flight that adaptive concurrency may reach
+ * @param adaptiveConcurrency grow the limit while latency is steady, cut it on 429/503 or rising latency
+ * @param rateLimit optional ceilings on logs and requests per second
  * @param pricesFile an optional price catalog that overrides or extends the one shipped in the jar
  */
 @Validated
 @ConfigurationProperties("backfill")
 public record BackfillProperties(
-		@DefaultValue("2000") @Min(1) @Max(100_000) int chunkSize,
-		@DefaultValue("4") @Min(1) @Max(64) int concurrency,
+		@DefaultValue("1000") @Min(1) @Max(100_000) int chunkSize,
+		@DefaultValue("4") @Min(1) @Max(64) int partitions,
+		@DefaultValue("16MB") org.springframework.util.unit.DataSize minPartitionBytes,
+		@DefaultValue("4") @Min(1) @Max(256) int concurrency,
+		@DefaultValue("32") @Min(1) @Max(256) int maxConcurrency,
+		@DefaultValue("true") boolean adaptiveConcurrency,
+		@DefaultValue @Valid RateLimit rateLimit,
 		Path pricesFile) {
+
+	public BackfillProperties {
+		if (maxConcurrency < concurrency) {
+			throw new IllegalArgumentException("backfill.max-concurrency (" + maxConcurrency
+					+ ") must not be below backfill.concurrency (" + concurrency + ")");
+		}
+	}
+
+	/**
+	 * @param logsPerSecond 0 = no limit
+	 * @param requestsPerSecond 0 = no limit
+	 */
+	public record RateLimit(@DefaultValue("0") @PositiveOrZero double logsPerSecond,
+			@DefaultValue("0") @PositiveOrZero double requestsPerSecond) {
+	}
+
 }

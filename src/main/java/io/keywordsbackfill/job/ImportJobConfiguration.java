@@ -1,7 +1,7 @@
 package io.keywordsbackfill.job;
 
-import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -16,12 +16,15 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.keywordsbackfill.delivery.CompositeDeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryCounters;
 import io.keywordsbackfill.delivery.DeliveryOptions;
+import io.keywordsbackfill.delivery.DeliveryThrottle;
 import io.keywordsbackfill.delivery.DryRunSink;
 import io.keywordsbackfill.delivery.KeywordsAiClient;
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
@@ -38,14 +41,18 @@ import io.keywordsbackfill.mapping.ProcessedItem;
 import io.keywordsbackfill.mapping.SourceItemProcessor;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.SourceItem;
-import io.keywordsbackfill.source.SourceFile;
 import io.keywordsbackfill.source.TogetherBatchItemReader;
 
 /**
- * The import job: one chunk-oriented step that reads a source, maps each record to a Keywords AI log and
- * delivers it. The step is not fault-tolerant on purpose: bad records travel to the writer as
+ * The import job. Its step {@value #STEP_NAME} cuts the input into partitions (files, and line-aligned byte
+ * ranges of large plain files, see {@link ImportPartitioner}) and runs them in parallel as worker steps
+ * {@value #PARTITION_STEP_NAME}; each worker is a chunk-oriented step that reads, maps each record to a
+ * Keywords AI log and delivers it, with its own restart position, so a restart repeats only the partitions
+ * that did not complete, from their last committed chunk.
+ * <p>
+ * Workers are not fault-tolerant on purpose: bad records travel to the writer as
  * {@link io.keywordsbackfill.mapping.RejectedRecord}s, and an exception means a whole request failed, which
- * must fail the step (restartable) rather than trigger a skip-and-rescan.
+ * must fail the step (restartable) rather than trigger a skip-and-rescan that would resend good records.
  */
 @Configuration(proxyBeanMethods = false)
 public class ImportJobConfiguration {
@@ -53,6 +60,8 @@ public class ImportJobConfiguration {
 	public static final String JOB_NAME = "import";
 
 	public static final String STEP_NAME = "deliver";
+
+	public static final String PARTITION_STEP_NAME = "deliver-partition";
 
 	@Bean
 	Clock clock() {
@@ -65,11 +74,24 @@ public class ImportJobConfiguration {
 	}
 
 	@Bean
-	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+	Step deliverStep(JobRepository jobRepository, Step deliverPartitionStep, ImportPartitioner importPartitioner,
+			BackfillProperties properties) {
+		SimpleAsyncTaskExecutor partitionThreads = new SimpleAsyncTaskExecutor("partition-");
+		partitionThreads.setConcurrencyLimit(properties.partitions());
+		return new StepBuilder(STEP_NAME, jobRepository).partitioner(PARTITION_STEP_NAME, importPartitioner)
+			.step(deliverPartitionStep)
+			.gridSize(properties.partitions())
+			.taskExecutor(partitionThreads)
+			.build();
+	}
+
+	@Bean
+	Step deliverPartitionStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			BackfillProperties properties, ItemStreamReader<SourceItem> sourceReader,
 			SourceItemProcessor sourceItemProcessor, KeywordsLogWriter keywordsLogWriter,
 			StepStatsListener stepStatsListener) {
-		return new StepBuilder(STEP_NAME, jobRepository).<SourceItem, ProcessedItem>chunk(properties.chunkSize())
+		return new StepBuilder(PARTITION_STEP_NAME, jobRepository)
+			.<SourceItem, ProcessedItem>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(sourceReader)
 			.processor(sourceItemProcessor)
@@ -80,18 +102,23 @@ public class ImportJobConfiguration {
 
 	@Bean
 	@StepScope
+	ImportPartitioner importPartitioner(BackfillProperties properties,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
+		return new ImportPartitioner(ImportParameters.from(stepExecution.getJobExecution().getJobParameters()),
+				properties.minPartitionBytes().toBytes());
+	}
+
+	@Bean
+	@StepScope
 	ItemStreamReader<SourceItem> sourceReader(@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+		Partition partition = Partition.from(stepExecution.getExecutionContext());
 		if (!"together-batch".equals(params.format())) {
 			throw new IllegalArgumentException("unsupported format: " + params.format());
 		}
-		return new TogetherBatchItemReader(sourceFile(params.output(), params.outputSha256()),
-				sourceFile(params.batchInput(), params.batchInputSha256()),
-				sourceFile(params.errors(), params.errorsSha256()));
-	}
-
-	private static SourceFile sourceFile(Path path, String sha256) {
-		return path == null ? null : new SourceFile(path, sha256, path.toString());
+		return new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
+				params.batchInput(), null, io.keywordsbackfill.source.LineReader.DEFAULT_MAX_LINE_BYTES)
+			.onlyRange(partition.range());
 	}
 
 	@Bean
@@ -108,9 +135,10 @@ public class ImportJobConfiguration {
 		return new SourceItemProcessor(new KeywordsLogMapper(priceCatalog, options));
 	}
 
+	/** Threads that carry requests; the throttle, not this pool, decides how many are in flight. */
 	@Bean(destroyMethod = "shutdownNow")
 	ExecutorService deliveryExecutor(BackfillProperties properties) {
-		return Executors.newFixedThreadPool(properties.concurrency(), runnable -> {
+		return Executors.newFixedThreadPool(properties.maxConcurrency(), runnable -> {
 			Thread thread = new Thread(runnable, "delivery");
 			thread.setDaemon(true);
 			return thread;
@@ -121,19 +149,21 @@ public class ImportJobConfiguration {
 	@StepScope
 	KeywordsLogWriter keywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects,
 			StepStatsStore stats, PlatformTransactionManager transactionManager, ExecutorService deliveryExecutor,
-			BackfillProperties properties, KeywordsAiProperties keywordsAi,
+			RunThrottles runThrottles, KeywordsAiProperties keywordsAi, BackfillProperties properties,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
-		// Plain objects, not step-scoped beans: the delivery threads have no step scope to resolve them in.
+		// Plain objects, not scoped beans: the delivery threads have no step scope to resolve them in.
+		DeliveryThrottle throttle = runThrottles.forRun(stepExecution.getJobExecutionId());
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
 		LogSink logSink = params.dryRun() ? new DryRunSink(params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()), deliveryCounters);
+				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
+						new CompositeDeliveryEvents(List.of(deliveryCounters, throttle.concurrency())));
 		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
-				properties.concurrency(), params.dryRun(), params.resend());
+				properties.maxConcurrency(), params.dryRun(), params.resend());
 		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, ownTransaction,
-				deliveryExecutor, options, stepExecution.getJobExecutionId(), stepExecution.getId());
+				deliveryExecutor, throttle, options, stepExecution.getJobExecutionId(), stepExecution.getId());
 	}
 
 }

@@ -23,9 +23,12 @@ class RunOwnerListener implements JobExecutionListener {
 
 	private final ImportLauncher launcher;
 
-	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher) {
+	private final RunThrottles throttles;
+
+	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher, RunThrottles throttles) {
 		this.owners = owners;
 		this.launcher = launcher;
+		this.throttles = throttles;
 	}
 
 	@Override
@@ -37,6 +40,7 @@ class RunOwnerListener implements JobExecutionListener {
 	@Override
 	public void afterJob(JobExecution jobExecution) {
 		launcher.finished(jobExecution);
+		throttles.finished(jobExecution.getId());
 		String cause = cause(jobExecution.getAllFailureExceptions());
 		if (cause != null) {
 			ExitStatus exit = jobExecution.getExitStatus();

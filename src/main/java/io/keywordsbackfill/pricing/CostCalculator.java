@@ -16,7 +16,6 @@ public final class CostCalculator {
 	/** Decimal places of a cost in USD. */
 	public static final int SCALE = 10;
 
-	private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
 	private CostCalculator() {
 	}
@@ -29,7 +28,7 @@ public final class CostCalculator {
 		BigDecimal raw = BigDecimal.valueOf(usage.promptTokens())
 			.multiply(price.inputPerMillionUsd())
 			.add(BigDecimal.valueOf(usage.completionTokens()).multiply(price.outputPerMillionUsd()))
-			.divide(MILLION);
+			.movePointLeft(6);
 		if (batch) {
 			raw = raw.multiply(price.batchMultiplier());
 		}

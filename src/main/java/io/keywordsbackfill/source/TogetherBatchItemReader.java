@@ -56,6 +56,8 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 
 	private int part;
 
+	private FileRange range = FileRange.WHOLE;
+
 	/**
 	 * @param output the output file (required)
 	 * @param input the input file, or null (records then have no prompt messages or parameters)
@@ -78,6 +80,18 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 		this.maxLineBytes = maxLineBytes;
 	}
 
+	/**
+	 * Limits reading to a line-aligned byte range of the output file (a partition of a large file); the
+	 * error file, if any, is not read.
+	 */
+	public TogetherBatchItemReader onlyRange(FileRange range) {
+		if (this.errors != null && range != FileRange.WHOLE) {
+			throw new IllegalArgumentException("a byte range reads the output file only; read the error file apart");
+		}
+		this.range = range;
+		return this;
+	}
+
 	String key(String suffix) {
 		return this.name + "." + suffix;
 	}
@@ -85,8 +99,8 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 	@Override
 	public void open(ExecutionContext context) throws ItemStreamException {
 		int savedPart = context.containsKey(key("part")) ? context.getInt(key("part")) : PART_OUTPUT;
-		long offset = context.containsKey(key("offset")) ? context.getLong(key("offset")) : 0;
-		long line = context.containsKey(key("line")) ? context.getLong(key("line")) : 1;
+		long offset = context.containsKey(key("offset")) ? context.getLong(key("offset")) : this.range.startOffset();
+		long line = context.containsKey(key("line")) ? context.getLong(key("line")) : this.range.startLine();
 		if (savedPart != PART_OUTPUT && (savedPart != PART_ERRORS || this.errors == null)) {
 			throw new ItemStreamException("Saved position of " + this.name + " refers to part " + savedPart
 					+ ", which this run does not have (was the error file left out?)");
@@ -119,7 +133,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 			throw new IllegalStateException(this.name + " is not open");
 		}
 		while (true) {
-			SourceLine line = this.lines.next();
+			SourceLine line = this.range.contains(this.lines.nextByteOffset()) ? this.lines.next() : null;
 			if (line == null) {
 				if (this.part == PART_OUTPUT && this.errors != null) {
 					this.lines.close();

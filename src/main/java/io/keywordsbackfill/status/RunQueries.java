@@ -27,7 +27,8 @@ public class RunQueries {
 			SELECT e.JOB_EXECUTION_ID, e.JOB_INSTANCE_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE,
 			       e.START_TIME, e.END_TIME,
 			       (SELECT COALESCE(SUM(s.READ_COUNT), 0) FROM BATCH_STEP_EXECUTION s
-			         WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID) AS read_count,
+			         -- the partitioned step 'deliver' sums its workers' counts: count the workers only
+			         WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND s.STEP_NAME <> 'deliver') AS read_count,
 			       COALESCE(SUM(t.sent), 0), COALESCE(SUM(t.already_sent), 0), COALESCE(SUM(t.rejected), 0),
 			       COALESCE(SUM(t.batches), 0), COALESCE(SUM(t.requests), 0), COALESCE(SUM(t.retries), 0),
 			       COALESCE(SUM(t.wait_millis), 0), COALESCE(SUM(t.prompt_tokens), 0),
@@ -70,7 +71,8 @@ public class RunQueries {
 
 	private RunSummary withFiles(RunSummary run) {
 		List<String> files = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
-				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME LIKE '%.file' ORDER BY PARAMETER_NAME DESC",
+				+ "WHERE JOB_EXECUTION_ID = ? AND (PARAMETER_NAME LIKE 'file.%.path' OR PARAMETER_NAME LIKE '%.file') "
+				+ "ORDER BY PARAMETER_NAME DESC",
 				String.class, run.id());
 		List<String> dryRunOutput = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
 				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME = 'dryRun.out'", String.class, run.id());

@@ -27,7 +27,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import io.keywordsbackfill.delivery.RejectStore;
-import io.keywordsbackfill.source.FileFingerprint;
+import io.keywordsbackfill.source.SourceFile;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.RunSummary;
 import io.keywordsbackfill.support.KeywordsAiStub;
@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on each database the job repository supports.
  */
 @SpringBootTest(properties = { "backfill.chunk-size=10", "backfill.concurrency=2", "keywordsai.max-batch-logs=5",
+		"backfill.partitions=3", "backfill.min-partition-bytes=4KB",
 		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=2s" })
 @SpringBatchTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -174,7 +175,7 @@ abstract class ImportJobFunctionalTests {
 
 	@Test
 	void aServerOutageFailsTheRunAndARestartSendsOnlyWhatWasNotSent() throws Exception {
-		// given: the server accepts 6 requests (30 logs), then answers 503 until told otherwise
+		// given: three partitions; the server accepts 6 requests, then answers 503 until told otherwise
 		ImportParameters params = generated(100);
 		keywordsAi.script(n -> n > 6 ? new MockResponse.Builder().code(503).body("down").build() : null);
 
@@ -183,8 +184,9 @@ abstract class ImportJobFunctionalTests {
 
 		// then
 		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
-		int storedBeforeRestart = keywordsAi.stored().size();
-		assertThat(storedBeforeRestart).isEqualTo(30);
+		assertThat(keywordsAi.stored()).hasSizeBetween(6, 30);
+		assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT STEP_NAME) FROM BATCH_STEP_EXECUTION "
+				+ "WHERE STEP_NAME LIKE 'deliver-partition:%'", Long.class)).isEqualTo(3);
 		assertThat(runs.find(failed.execution().getId()).orElseThrow().exitMessage()).contains("503");
 
 		// when: the server is back
@@ -259,13 +261,14 @@ abstract class ImportJobFunctionalTests {
 		LaunchOutcome outcome = launcher.launch(params);
 
 		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
-		assertThat(keywordsAi.requests()).hasSizeLessThanOrEqualTo(2); // the batches of the first chunk in flight
+		// only the requests already in flight (the concurrency limit, 2) when the first 401 came back
+		assertThat(keywordsAi.requests()).hasSizeLessThanOrEqualTo(2);
 		assertThat(keywordsAi.requests()).allSatisfy(r -> assertThat(r.getHeaders().get("Authorization"))
 			.isEqualTo("Bearer " + API_KEY));
 		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
 		assertThat(summary.exitMessage()).contains("KEYWORDSAI_API_KEY").doesNotContain(API_KEY);
 		assertThat(rejects.findByRun(outcome.execution().getId())).isEmpty();
-		assertThat(summary.counts().read()).isLessThanOrEqualTo(10);
+		assertThat(summary.counts().sent()).isZero();
 		assertNoTableHoldsTheKey();
 		assertThat(output.getAll()).doesNotContain(API_KEY);
 	}
@@ -326,9 +329,7 @@ abstract class ImportJobFunctionalTests {
 	void aDryRunWritesTheRequestBodiesAndSendsNothing() throws Exception {
 		Path out = dir.resolve("dry.jsonl");
 		ImportParameters params = sampleParameters(null);
-		ImportParameters dry = new ImportParameters(params.format(), params.output(), params.outputSha256(),
-				params.batchInput(), params.batchInputSha256(), params.errors(), params.errorsSha256(),
-				params.batchCompletedAt(), true, out, false, null);
+		ImportParameters dry = params.withDryRun(out);
 
 		LaunchOutcome outcome = launcher.launch(dry);
 
@@ -338,6 +339,98 @@ abstract class ImportJobFunctionalTests {
 		assertThat(bodies).isNotEmpty().allSatisfy(body -> assertThat(body).startsWith("{\"logs\":["));
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isZero();
 		assertThat(String.join("\n", bodies)).doesNotContain(API_KEY);
+	}
+
+	@Test
+	void aStoppedRunEndsAfterItsChunkAndARestartCompletesIt() throws Exception {
+		// given: the third request asks the run to stop, as SIGTERM does
+		ImportParameters params = generated(60);
+		keywordsAi.script(n -> {
+			if (n == 3) {
+				launcher.stopCurrent();
+			}
+			return null;
+		});
+
+		// when
+		LaunchOutcome stopped = launcher.launch(params);
+
+		// then
+		assertThat(stopped.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(keywordsAi.stored()).hasSizeLessThan(60);
+
+		keywordsAi.script(n -> null);
+		LaunchOutcome restarted = launcher.restart(stopped.execution().getId(), false);
+		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(60).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void aRunLeftStartedByADeadProcessIsRecoveredAndResumedByTheSameImport() throws Exception {
+		// given: a run that failed half way, then made to look as if its process was killed while running
+		ImportParameters params = generated(40);
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(503).build() : null);
+		LaunchOutcome failed = launcher.launch(params);
+		long id = failed.execution().getId();
+		long deadPid = deadProcessId();
+		jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', EXIT_CODE = 'UNKNOWN', END_TIME = NULL "
+				+ "WHERE JOB_EXECUTION_ID = ?", id);
+		jdbc.update("UPDATE BATCH_STEP_EXECUTION SET STATUS = 'STARTED', END_TIME = NULL WHERE JOB_EXECUTION_ID = ?", id);
+		jdbc.update("UPDATE backfill_run_owner SET pid = ? WHERE job_execution_id = ?", deadPid, id);
+
+		// when
+		keywordsAi.script(n -> null);
+		LaunchOutcome resumed = launcher.launch(params);
+
+		// then
+		assertThat(resumed.kind()).isEqualTo(LaunchOutcome.Kind.RAN);
+		assertThat(resumed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(40).allSatisfy((sourceId, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void aRunStartedByALiveProcessIsNotTakenOver() throws Exception {
+		ImportParameters params = generated(20);
+		keywordsAi.script(n -> new MockResponse.Builder().code(503).build());
+		long id = launcher.launch(params).execution().getId();
+		jdbc.update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'STARTED', END_TIME = NULL WHERE JOB_EXECUTION_ID = ?", id);
+		int requests = keywordsAi.requests().size();
+
+		LaunchOutcome refused = launcher.launch(params);
+
+		// this test's own process owns the run, and it is alive
+		assertThat(refused.kind()).isEqualTo(LaunchOutcome.Kind.REFUSED);
+		assertThat(refused.message()).contains("still STARTED").contains("pid " + ProcessHandle.current().pid());
+		assertThat(keywordsAi.requests()).hasSize(requests);
+	}
+
+	@Test
+	void logsLeftInFlightByAKilledRunAreNotSentAgainButListedAsInDoubt() throws Exception {
+		// given: a killed run left two logs in flight (their answer never committed)
+		Path file = TogetherBatchFiles.output(dir.resolve("doubt.jsonl"), "d", 0, 10);
+		jdbc.update("INSERT INTO backfill_pending (source_id, job_execution_id, file, line, created_at) "
+				+ "VALUES ('together-request:d-3', 999, 'x', 4, CURRENT_TIMESTAMP), "
+				+ "('together-request:d-7', 999, 'x', 8, CURRENT_TIMESTAMP)");
+
+		// when
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		// then
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(8).doesNotContainKeys("together-request:d-3",
+				"together-request:d-7");
+		assertThat(rejects.findByRun(outcome.execution().getId()))
+			.extracting(RejectStore.StoredReject::sourceId, RejectStore.StoredReject::reason)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("together-request:d-3", "in_doubt"),
+					org.assertj.core.groups.Tuple.tuple("together-request:d-7", "in_doubt"));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	/** The pid of a process that has exited. */
+	static long deadProcessId() throws Exception {
+		Process process = new ProcessBuilder("true").start();
+		process.waitFor();
+		return process.pid();
 	}
 
 	void assertNoTableHoldsTheKey() {
@@ -356,9 +449,8 @@ abstract class ImportJobFunctionalTests {
 		Path output = SAMPLE.resolve("batch-output.jsonl");
 		Path input = SAMPLE.resolve("batch-input.jsonl");
 		Path errors = SAMPLE.resolve("batch-errors.jsonl");
-		return new ImportParameters("together-batch", output, FileFingerprint.sha256(output), input,
-				FileFingerprint.sha256(input), errors, FileFingerprint.sha256(errors),
-				Instant.parse("2025-03-01T12:00:00Z"), false, null, false, runId);
+		return ImportParameters.togetherBatch(SourceFile.of(output), SourceFile.of(input), SourceFile.of(errors),
+				Instant.parse("2025-03-01T12:00:00Z")).withRunId(runId);
 	}
 
 	ImportParameters generated(int count) {
@@ -367,14 +459,11 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	static ImportParameters parameters(Path output) {
-		return new ImportParameters("together-batch", output, FileFingerprint.sha256(output), null, null, null, null,
-				null, false, null, false, null);
+		return ImportParameters.togetherBatch(SourceFile.of(output), null, null, null);
 	}
 
 	static ImportParameters withRunId(ImportParameters p) {
-		return new ImportParameters(p.format(), p.output(), p.outputSha256(), p.batchInput(), p.batchInputSha256(),
-				p.errors(), p.errorsSha256(), p.batchCompletedAt(), p.dryRun(), p.dryRunOut(), p.resend(),
-				UUID.randomUUID().toString());
+		return p.withRunId(UUID.randomUUID().toString());
 	}
 
 	static long nonBlankLines(Path file) throws IOException {
