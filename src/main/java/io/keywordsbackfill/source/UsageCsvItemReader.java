@@ -40,9 +40,9 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * {@code status_code}, else 500 when {@code error_message} is set, else 200. A CSV has no messages.</li>
  * <li>Rejects: a row with more or fewer cells than the header and a bad value ({@code "12.5"} tokens, a
  * non-number, a negative count, an impossible date) are {@code INVALID_FIELD}; a CSV syntax error is
- * {@code MALFORMED_CSV}. A quote never closed (by the end of the file or within the maximum record size)
- * rejects the record's first line only, and reading goes on at its second line, so one stray quote does
- * not swallow the rest of the file.</li>
+ * {@code MALFORMED_CSV}. A quote never closed (by the end of the file or within the maximum record size),
+ * or closed on a later line in a place where no quote may close, rejects the record's first line only,
+ * and reading goes on at its second line, so one stray quote does not swallow the rest of the file.</li>
  * <li>Source id: {@code usage-csv:<request_id>}, else
  * {@code usage-csv:<first 16 hex of the file's fingerprint>:<line>}.</li>
  * </ul>
@@ -252,12 +252,7 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 				}
 			}
 			if (unclosed != null) {
-				// Take the record's first line alone as the bad one and read on from its second line.
-				this.lines.close();
-				this.lines = null;
-				this.lines = LineReader.open(this.file.path(), secondLineOffset, secondLineNumber,
-						this.maxRecordBytes);
-				return SourceLines.unreadable(position, null, RejectReason.MALFORMED_CSV, unclosed, first.text());
+				return rejectFirstLineOnly(first, position, secondLineOffset, secondLineNumber, unclosed);
 			}
 			if (!next.ok()) {
 				return SourceLines.unreadable(position, null,
@@ -273,10 +268,26 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 			status = this.parser.feed(next.text());
 		}
 		if (status == Status.MALFORMED) {
+			if (this.lines.nextLineNumber() > secondLineNumber) {
+				// A quote opened on the first line closed lines later in the wrong place: most likely a stray
+				// quote that swallowed the next rows, which deserve to be read on their own.
+				return rejectFirstLineOnly(first, position, secondLineOffset, secondLineNumber,
+						"a quoted field is not closed properly (" + this.parser.error() + " on line "
+								+ (this.lines.nextLineNumber() - 1) + ")");
+			}
 			return SourceLines.unreadable(position, null, RejectReason.MALFORMED_CSV, this.parser.error(),
 					raw.toString());
 		}
 		return toItem(this.parser.fields(), position, raw.toString());
+	}
+
+	/** Rejects the record's first line alone and goes on reading at its second line. */
+	private UnreadableRecord rejectFirstLineOnly(SourceLine first, SourcePosition position, long secondLineOffset,
+			long secondLineNumber, String message) throws IOException {
+		this.lines.close();
+		this.lines = null;
+		this.lines = LineReader.open(this.file.path(), secondLineOffset, secondLineNumber, this.maxRecordBytes);
+		return SourceLines.unreadable(position, null, RejectReason.MALFORMED_CSV, message, first.text());
 	}
 
 	private SourceItem toItem(List<String> cells, SourcePosition position, String raw) {
