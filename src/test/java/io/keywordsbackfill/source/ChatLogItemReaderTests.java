@@ -31,6 +31,8 @@ import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.record.TokenUsage;
 import io.keywordsbackfill.record.UnreadableRecord;
 import io.keywordsbackfill.record.UsageRecord;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static io.keywordsbackfill.source.SourceTestSupport.FIXTURES;
 import static io.keywordsbackfill.source.SourceTestSupport.readAll;
@@ -193,6 +195,21 @@ class ChatLogItemReaderTests {
 		assertThat(record.timeToFirstToken()).isEqualTo(Duration.ofMillis(90));
 		assertThat(record.customerIdentifier()).isEqualTo("acme-42");
 		assertThat(record.usage()).isEqualTo(new TokenUsage(3, 2));
+	}
+
+	@Test
+	void everyExampleOfTheSchemaIsRead() throws Exception {
+		JsonMapper json = JsonMapper.builder().build();
+		JsonNode schema = json.readTree(Path.of("docs/formats/chat-log.schema.json").toFile());
+		StringBuilder lines = new StringBuilder();
+		for (JsonNode example : schema.get("examples")) {
+			lines.append(json.writeValueAsString(example)).append('\n');
+		}
+		Path file = Files.writeString(this.dir.resolve("examples.jsonl"), lines);
+
+		List<UsageRecord> records = records(readAll(reader(file), new ExecutionContext()));
+
+		assertThat(records).hasSize(3).extracting(UsageRecord::statusCode).containsExactly(200, 429, 200);
 	}
 
 	@Test
