@@ -10,6 +10,8 @@ public enum RejectReason {
 
 	/** The line is not JSON, or is truncated JSON. */
 	MALFORMED_JSON(false),
+	/** A CSV record breaks the CSV syntax (an unterminated quote, text after a closing quote). */
+	MALFORMED_CSV(false),
 	/** The line is JSON but not an object. */
 	NOT_AN_OBJECT(false),
 	/** The line is not valid UTF-8 or holds NUL bytes. */

@@ -24,7 +24,9 @@ public final class SecretRedactor {
 	/** What replaces a secret. */
 	public static final String REDACTED = "[REDACTED]";
 
-	private static final Pattern JSON_KEY = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"\\s*:\\s*");
+	// Unrolled ("normal* (special normal*)*") so that a long string costs no regex recursion: the
+	// alternation form overflowed the stack on a few thousand characters, e.g. a too-large line's excerpt.
+	private static final Pattern JSON_KEY = Pattern.compile("\"([^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"\\s*:\\s*");
 
 	private static final Pattern SECRET_KEY = Pattern
 		.compile("(api[_-]?key|authorization|password|secret|token|customer_credentials)(?![a-z])");

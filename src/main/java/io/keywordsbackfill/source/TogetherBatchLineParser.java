@@ -15,7 +15,6 @@ import io.keywordsbackfill.record.TokenUsage;
 import io.keywordsbackfill.record.UnreadableRecord;
 import io.keywordsbackfill.record.UsageRecord;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,10 +32,6 @@ final class TogetherBatchLineParser {
 
 	static final int MAX_CUSTOM_ID_LENGTH = 64;
 
-	static final int EXCERPT_CHARS = 2000;
-
-	private static final int MAX_MESSAGE_CHARS = 300;
-
 	private final JsonMapper mapper;
 
 	private final TogetherBatchIndex index;
@@ -51,16 +46,9 @@ final class TogetherBatchLineParser {
 
 	SourceItem parse(SourceLine line, SourceFile file) throws IOException {
 		SourcePosition position = new SourcePosition(file.displayName(), line.lineNumber(), line.byteOffset());
-		switch (line.problem()) {
-			case TOO_LARGE:
-				return unreadable(position, null, RejectReason.TOO_LARGE, "line is longer than the maximum line size",
-						line);
-			case INVALID_UTF8:
-				return unreadable(position, null, RejectReason.INVALID_ENCODING, "line is not valid UTF-8", line);
-			case NUL_BYTE:
-				return unreadable(position, null, RejectReason.INVALID_ENCODING, "line contains a NUL byte", line);
-			default:
-				break;
+		UnreadableRecord flawed = SourceLines.flawed(line, position);
+		if (flawed != null) {
+			return flawed;
 		}
 		JsonNode node;
 		try {
@@ -101,12 +89,14 @@ final class TogetherBatchLineParser {
 					"missing \"response.body\" (and no \"error\")", line);
 		}
 		TokenUsage usage;
+		Instant completedAt;
 		try {
-			usage = usage(body);
+			usage = (body != null && body.usage() != null) ? body.usage().toTokenUsage() : null;
+			completedAt = (body != null && body.created() != null)
+					? FieldValues.epochSeconds(body.created(), "response.body.created") : null;
 		}
-		catch (IllegalArgumentException ex) {
-			return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, "negative token count in \"usage\"",
-					line);
+		catch (BadFieldException ex) {
+			return unreadable(position, fallbackId, ex.reason(), ex.getMessage(), line);
 		}
 		TogetherBatchInputLine.Body request = request(customId);
 		String model = (body != null && body.model() != null) ? body.model()
@@ -114,8 +104,6 @@ final class TogetherBatchLineParser {
 		List<ChatMessage> prompt = (request != null) ? request.messages() : null;
 		RequestParameters parameters = (request != null) ? request.parameters() : RequestParameters.NONE;
 		String customer = (request != null) ? request.user() : null;
-		Instant completedAt = (body != null && body.created() != null) ? Instant.ofEpochSecond(body.created())
-				: null;
 		boolean failed = output.error() != null;
 		ChatMessage completion = (!failed && body != null) ? body.firstMessage() : null;
 		return new UsageRecord(position, sourceId(output, fallbackId), model, prompt, completion, usage, completedAt,
@@ -141,14 +129,6 @@ final class TogetherBatchLineParser {
 			return "together-completion:" + body.id();
 		}
 		return fallbackId;
-	}
-
-	private static TokenUsage usage(ChatCompletion body) {
-		if (body == null || body.usage() == null || body.usage().promptTokens() == null
-				|| body.usage().completionTokens() == null) {
-			return null;
-		}
-		return new TokenUsage(body.usage().promptTokens(), body.usage().completionTokens());
 	}
 
 	/**
@@ -191,26 +171,11 @@ final class TogetherBatchLineParser {
 
 	private static UnreadableRecord unreadable(SourcePosition position, String sourceId, RejectReason reason,
 			String message, SourceLine line) {
-		return new UnreadableRecord(position, sourceId, reason, message, excerpt(line.text()));
-	}
-
-	/** The start of the line without secrets; redacted before cutting so a cut cannot expose half a key. */
-	static String excerpt(String text) {
-		if (text == null) {
-			return null;
-		}
-		String head = (text.length() > 2 * EXCERPT_CHARS) ? text.substring(0, 2 * EXCERPT_CHARS) : text;
-		String redacted = SecretRedactor.redact(head);
-		return (redacted.length() > EXCERPT_CHARS) ? redacted.substring(0, EXCERPT_CHARS) : redacted;
+		return SourceLines.unreadable(position, sourceId, reason, message, line.text());
 	}
 
 	private static String describe(JacksonException ex) {
-		String message = ex.getOriginalMessage();
-		if (ex instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-			message = message + " (at " + databind.getPathReference() + ")";
-		}
-		message = SecretRedactor.redact(message);
-		return (message.length() > MAX_MESSAGE_CHARS) ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message;
+		return SourceLines.describe(ex);
 	}
 
 }

@@ -44,4 +44,15 @@ class SecretRedactorTests {
 		assertThat(SecretRedactor.redact("plain text")).isEqualTo("plain text");
 	}
 
+	@Test
+	void copesWithLongStringsAndManyEscapes() {
+		String longValue = "{\"x\":\"" + "y".repeat(100_000) + "\",\"api_key\":\"k\"}";
+		String escapes = "{\"x\":\"" + "\\n".repeat(20_000) + "\",\"api_key\":\"k\"}";
+		String unterminated = "{\"x\":\"" + "y".repeat(100_000);
+
+		assertThat(SecretRedactor.redact(longValue)).endsWith("\"api_key\":\"[REDACTED]\"}");
+		assertThat(SecretRedactor.redact(escapes)).endsWith("\"api_key\":\"[REDACTED]\"}");
+		assertThat(SecretRedactor.redact(unterminated)).isEqualTo(unterminated);
+	}
+
 }

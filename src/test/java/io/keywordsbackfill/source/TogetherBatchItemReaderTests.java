@@ -243,4 +243,29 @@ class TogetherBatchItemReaderTests {
 		return items;
 	}
 
+	@Test
+	void checksTokenCountsAndCreatedLikeEveryOtherFormat() throws Exception {
+		Path file = this.dir.resolve("tokens.jsonl");
+		Files.writeString(file, String.join("\n", line("neg", "-3", "1741860000"), line("frac", "12.5", "1741860000"),
+				line("str", "\"12\"", "1741860000"), line("word", "\"x\"", "1741860000"), line("old", "1", "-5")) + "\n");
+
+		List<SourceItem> items = readAll(new TogetherBatchItemReader(SourceFile.of(file), null, null),
+				new ExecutionContext());
+
+		assertThat(items).extracting((item) -> (item instanceof UnreadableRecord u) ? u.reason().code() : "ok")
+			.containsExactly("invalid_field", "invalid_field", "ok", "invalid_field", "invalid_field");
+		assertThat(((UnreadableRecord) items.get(0)).message()).isEqualTo("\"usage.prompt_tokens\" is negative: -3");
+		assertThat(((UnreadableRecord) items.get(1)).message())
+			.isEqualTo("\"usage.prompt_tokens\" must be a whole number, is 12.5");
+		assertThat(((UsageRecord) items.get(2)).usage()).isEqualTo(new TokenUsage(12, 2));
+		assertThat(((UnreadableRecord) items.get(4)).message())
+			.startsWith("\"response.body.created\" is an impossible time for a call: \"-5\"");
+		assertThat(items.get(4).position().line()).isEqualTo(5);
+	}
+
+	private static String line(String id, String promptTokens, String created) {
+		return "{\"custom_id\":\"" + id + "\",\"response\":{\"body\":{\"id\":\"c-" + id + "\",\"created\":" + created
+				+ ",\"model\":\"m\",\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":2}}}}";
+	}
+
 }

@@ -1,0 +1,118 @@
+package io.keywordsbackfill.source;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.record.UnreadableRecord;
+import io.keywordsbackfill.record.UsageRecord;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads one {@code chat-log} file (plain or gzip): one {@link UsageRecord} or {@link UnreadableRecord} per
+ * non-blank line, as {@link ChatLogLineParser} describes. Blank lines are skipped. Never throws for bad
+ * content; only I/O failures throw.
+ * <p>
+ * Restartable: {@link #update(ExecutionContext)} saves the byte offset and line number of the next line
+ * and the file's fingerprint under {@code <name>.offset}, {@code <name>.line} and
+ * {@code <name>.fingerprint}; {@link #open(ExecutionContext)} seeks there (a plain file is not read
+ * before the offset; a gzip file is inflated and discarded up to it) and refuses to resume in a file whose
+ * content changed.
+ */
+public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
+
+	public static final String DEFAULT_NAME = "chatLogReader";
+
+	private final String name;
+
+	private final SourceFile file;
+
+	private final int maxLineBytes;
+
+	private final ChatLogLineParser parser;
+
+	private LineReader lines;
+
+	public ChatLogItemReader(SourceFile file, ChatLogOptions options) {
+		this(DEFAULT_NAME, file, options, LineReader.DEFAULT_MAX_LINE_BYTES);
+	}
+
+	/**
+	 * @param name prefix of the execution context keys; unique among the step's streams
+	 * @param options field renames and default zone; null for {@link ChatLogOptions#DEFAULTS}
+	 * @param maxLineBytes longer lines become {@code TOO_LARGE} rejects
+	 */
+	public ChatLogItemReader(String name, SourceFile file, ChatLogOptions options, int maxLineBytes) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.file = Objects.requireNonNull(file, "file");
+		this.maxLineBytes = maxLineBytes;
+		JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		this.parser = new ChatLogLineParser(mapper, (options != null) ? options : ChatLogOptions.DEFAULTS);
+	}
+
+	String key(String suffix) {
+		return this.name + "." + suffix;
+	}
+
+	@Override
+	public void open(ExecutionContext context) throws ItemStreamException {
+		long offset = context.getLong(key("offset"), 0);
+		long line = context.getLong(key("line"), 1);
+		String savedFingerprint = context.getString(key("fingerprint"), null);
+		if (savedFingerprint != null && !savedFingerprint.equals(this.file.fingerprint())) {
+			throw new ItemStreamException("Cannot resume " + this.file.displayName() + " at line " + line
+					+ ": its content changed since the saved position was taken");
+		}
+		try {
+			this.lines = LineReader.open(this.file.path(), offset, line, this.maxLineBytes);
+		}
+		catch (IOException ex) {
+			throw new ItemStreamException("Cannot open " + this.file.displayName() + " at line " + line, ex);
+		}
+	}
+
+	@Override
+	public SourceItem read() throws IOException {
+		if (this.lines == null) {
+			throw new IllegalStateException(this.name + " is not open");
+		}
+		SourceLine line;
+		while ((line = this.lines.next()) != null) {
+			if (!line.ok() || !line.text().isBlank()) {
+				return this.parser.parse(line, this.file);
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public void update(ExecutionContext context) throws ItemStreamException {
+		if (this.lines == null) {
+			return;
+		}
+		context.putLong(key("offset"), this.lines.nextByteOffset());
+		context.putLong(key("line"), this.lines.nextLineNumber());
+		context.putString(key("fingerprint"), this.file.fingerprint());
+	}
+
+	@Override
+	public void close() throws ItemStreamException {
+		try {
+			if (this.lines != null) {
+				this.lines.close();
+			}
+		}
+		catch (IOException ex) {
+			throw new ItemStreamException("Cannot close " + this.name, ex);
+		}
+		finally {
+			this.lines = null;
+		}
+	}
+
+}

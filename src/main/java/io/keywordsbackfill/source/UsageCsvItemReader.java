@@ -1,0 +1,395 @@
+package io.keywordsbackfill.source;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+import io.keywordsbackfill.record.RejectReason;
+import io.keywordsbackfill.record.RequestParameters;
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.record.SourcePosition;
+import io.keywordsbackfill.record.UnreadableRecord;
+import io.keywordsbackfill.record.UsageRecord;
+import io.keywordsbackfill.source.CsvRecordParser.Status;
+import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
+
+/**
+ * Reads one {@code usage-csv} file (plain or gzip): a header row, then one {@link UsageRecord} or
+ * {@link UnreadableRecord} per record. A record may span lines (quoted line breaks); its position is its
+ * first line's number and byte offset. Blank lines are skipped. Never throws for bad rows; throws
+ * {@link ItemStreamException} at {@link #open} when the header lacks a required or a mapped column.
+ * <ul>
+ * <li>The header: a UTF-8 BOM is dropped, names are matched ignoring case and surrounding spaces, extra
+ * columns are ignored; {@code timestamp} and {@code model} are required.</li>
+ * <li>Cells: empty means absent. {@code timestamp} is the completion time; {@code latency_ms} gives the
+ * generation time and the start time ({@code timestamp − latency}); {@code ttft_ms} the TTFT; both in
+ * {@link UsageCsvOptions#latencyUnit()}. Token counts need both {@code prompt_tokens} and
+ * {@code completion_tokens} ({@code total_tokens} is checked as a count but not used). Status:
+ * {@code status_code}, else 500 when {@code error_message} is set, else 200. A CSV has no messages.</li>
+ * <li>Rejects: a row with more or fewer cells than the header and a bad value ({@code "12.5"} tokens, a
+ * non-number, a negative count, an impossible date) are {@code INVALID_FIELD}; a CSV syntax error is
+ * {@code MALFORMED_CSV}. A quote never closed (by the end of the file or within the maximum record size),
+ * or closed on a later line in a place where no quote may close, rejects the record's first line only,
+ * and reading goes on at its second line, so one stray quote does not swallow the rest of the file.</li>
+ * <li>Source id: {@code usage-csv:<request_id>}, else
+ * {@code usage-csv:<first 16 hex of the file's fingerprint>:<line>}.</li>
+ * </ul>
+ * An empty or header-only file yields no items and is not an error: {@link #warning()} says so.
+ * <p>
+ * Restartable: {@link #update(ExecutionContext)} saves the byte offset and line number of the next record
+ * and the file's fingerprint under {@code <name>.offset}, {@code <name>.line}, {@code <name>.fingerprint}.
+ * {@link #open(ExecutionContext)} reads the header line again, then seeks to the saved offset: a plain
+ * file is not read between the header and the offset; a gzip file has no index, so it is inflated and
+ * discarded up to the offset (a re-read, never a re-send).
+ */
+public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
+
+	public static final String DEFAULT_NAME = "usageCsvReader";
+
+	private static final char BOM = '\uFEFF';
+
+	private final String name;
+
+	private final SourceFile file;
+
+	private final UsageCsvOptions options;
+
+	private final int maxRecordBytes;
+
+	private final CsvRecordParser parser;
+
+	private LineReader lines;
+
+	/** Canonical column → its index in the header; only the columns the file has. */
+	private Map<String, Integer> columnIndex;
+
+	private int columnCount;
+
+	private boolean empty;
+
+	private long rows;
+
+	private boolean startedAtFirstRow;
+
+	private boolean exhausted;
+
+	public UsageCsvItemReader(SourceFile file, UsageCsvOptions options) {
+		this(DEFAULT_NAME, file, options, LineReader.DEFAULT_MAX_LINE_BYTES);
+	}
+
+	/**
+	 * @param name prefix of the execution context keys; unique among the step's streams
+	 * @param options column mapping, units, zone, delimiter; null for {@link UsageCsvOptions#DEFAULTS}
+	 * @param maxRecordBytes longer lines are {@code TOO_LARGE}; a quoted record longer than this is taken
+	 * for an unclosed quote
+	 */
+	public UsageCsvItemReader(String name, SourceFile file, UsageCsvOptions options, int maxRecordBytes) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.file = Objects.requireNonNull(file, "file");
+		this.options = (options != null) ? options : UsageCsvOptions.DEFAULTS;
+		this.maxRecordBytes = maxRecordBytes;
+		this.parser = new CsvRecordParser(this.options.delimiter());
+	}
+
+	String key(String suffix) {
+		return this.name + "." + suffix;
+	}
+
+	/**
+	 * Reads the header and positions the reader at the saved record, or at the first row.
+	 * @throws ItemStreamException if the file cannot be read, its header is unreadable or lacks a required
+	 * or mapped column, or its content changed since the saved position
+	 */
+	@Override
+	public void open(ExecutionContext context) throws ItemStreamException {
+		String savedFingerprint = context.getString(key("fingerprint"), null);
+		if (savedFingerprint != null && !savedFingerprint.equals(this.file.fingerprint())) {
+			throw new ItemStreamException("Cannot resume " + this.file.displayName()
+					+ ": its content changed since the saved position was taken");
+		}
+		try {
+			this.lines = LineReader.open(this.file.path(), 0, 1, this.maxRecordBytes);
+			List<String> header = readHeader();
+			this.empty = (header == null);
+			this.rows = 0;
+			this.exhausted = false;
+			if (this.empty) {
+				return;
+			}
+			this.columnIndex = columnIndex(header);
+			this.columnCount = header.size();
+			long headerEnd = this.lines.nextByteOffset();
+			long offset = context.getLong(key("offset"), headerEnd);
+			long line = context.getLong(key("line"), this.lines.nextLineNumber());
+			this.startedAtFirstRow = (offset == headerEnd);
+			if (offset != headerEnd) {
+				this.lines.close();
+				this.lines = LineReader.open(this.file.path(), offset, line, this.maxRecordBytes);
+			}
+		}
+		catch (IOException ex) {
+			closeQuietly();
+			throw new ItemStreamException("Cannot open " + this.file.displayName(), ex);
+		}
+		catch (ItemStreamException ex) {
+			closeQuietly();
+			throw ex;
+		}
+	}
+
+	private List<String> readHeader() throws IOException {
+		SourceLine first = this.lines.next();
+		if (first == null) {
+			return null;
+		}
+		if (!first.ok()) {
+			throw new ItemStreamException(this.file.displayName() + ":1: the header line is unreadable ("
+					+ first.problem().name().toLowerCase(Locale.ROOT) + ")");
+		}
+		String text = (!first.text().isEmpty() && first.text().charAt(0) == BOM) ? first.text().substring(1)
+				: first.text();
+		this.parser.reset();
+		Status status = this.parser.feed(text);
+		while (status == Status.NEEDS_MORE) {
+			SourceLine next = this.lines.next();
+			if (next == null || !next.ok()) {
+				throw new ItemStreamException(this.file.displayName() + ":1: the header has an unclosed quote");
+			}
+			status = this.parser.feed(next.text());
+		}
+		if (status == Status.MALFORMED) {
+			throw new ItemStreamException(this.file.displayName() + ":1: the header is not valid CSV: "
+					+ this.parser.error());
+		}
+		return this.parser.fields();
+	}
+
+	private Map<String, Integer> columnIndex(List<String> header) {
+		Map<String, Integer> byName = new HashMap<>();
+		for (int i = header.size() - 1; i >= 0; i--) {
+			byName.put(normalise(header.get(i)), i);
+		}
+		Map<String, Integer> index = new HashMap<>();
+		Set<String> missing = new LinkedHashSet<>();
+		for (String canonical : UsageCsvOptions.DEFAULT_HEADER) {
+			Integer position = byName.get(normalise(this.options.headerName(canonical)));
+			if (position != null) {
+				index.put(canonical, position);
+			}
+			else if (UsageCsvOptions.REQUIRED.contains(canonical) || this.options.columns().containsKey(canonical)) {
+				missing.add(this.options.headerName(canonical));
+			}
+		}
+		if (!missing.isEmpty()) {
+			throw new ItemStreamException(this.file.displayName() + ": missing column(s) " + String.join(", ", missing)
+					+ " in the header (" + String.join(",", header) + ")");
+		}
+		return index;
+	}
+
+	private static String normalise(String name) {
+		return name.strip().toLowerCase(Locale.ROOT);
+	}
+
+	@Override
+	public SourceItem read() throws IOException {
+		if (this.lines == null) {
+			throw new IllegalStateException(this.name + " is not open");
+		}
+		if (this.empty) {
+			return null;
+		}
+		while (true) {
+			SourceLine first = this.lines.next();
+			if (first == null) {
+				this.exhausted = true;
+				return null;
+			}
+			SourcePosition position = new SourcePosition(this.file.displayName(), first.lineNumber(),
+					first.byteOffset());
+			UnreadableRecord flawed = SourceLines.flawed(first, position);
+			if (flawed != null) {
+				this.rows++;
+				return flawed;
+			}
+			if (first.text().isBlank()) {
+				continue;
+			}
+			this.rows++;
+			return readRecord(first, position);
+		}
+	}
+
+	private SourceItem readRecord(SourceLine first, SourcePosition position) throws IOException {
+		long secondLineOffset = this.lines.nextByteOffset();
+		long secondLineNumber = this.lines.nextLineNumber();
+		StringBuilder raw = new StringBuilder(first.text());
+		long recordBytes = secondLineOffset - first.byteOffset();
+		this.parser.reset();
+		Status status = this.parser.feed(first.text());
+		while (status == Status.NEEDS_MORE) {
+			SourceLine next = this.lines.next();
+			String unclosed = null;
+			if (next == null) {
+				unclosed = "a quoted field is not closed before the end of the file";
+			}
+			else {
+				recordBytes += this.lines.nextByteOffset() - next.byteOffset();
+				if (recordBytes > this.maxRecordBytes) {
+					unclosed = "a quoted field is not closed within " + this.maxRecordBytes + " bytes";
+				}
+			}
+			if (unclosed != null) {
+				return rejectFirstLineOnly(first, position, secondLineOffset, secondLineNumber, unclosed);
+			}
+			if (!next.ok()) {
+				return SourceLines.unreadable(position, null,
+						(next.problem() == LineProblem.TOO_LARGE) ? RejectReason.TOO_LARGE
+								: RejectReason.INVALID_ENCODING,
+						"line " + next.lineNumber() + " of the record is unreadable ("
+								+ next.problem().name().toLowerCase(Locale.ROOT) + ")",
+						raw.toString());
+			}
+			if (raw.length() < 2 * SourceLines.EXCERPT_CHARS) {
+				raw.append('\n').append(next.text());
+			}
+			status = this.parser.feed(next.text());
+		}
+		if (status == Status.MALFORMED) {
+			if (this.lines.nextLineNumber() > secondLineNumber) {
+				// A quote opened on the first line closed lines later in the wrong place: most likely a stray
+				// quote that swallowed the next rows, which deserve to be read on their own.
+				return rejectFirstLineOnly(first, position, secondLineOffset, secondLineNumber,
+						"a quoted field is not closed properly (" + this.parser.error() + " on line "
+								+ (this.lines.nextLineNumber() - 1) + ")");
+			}
+			return SourceLines.unreadable(position, null, RejectReason.MALFORMED_CSV, this.parser.error(),
+					raw.toString());
+		}
+		return toItem(this.parser.fields(), position, raw.toString());
+	}
+
+	/** Rejects the record's first line alone and goes on reading at its second line. */
+	private UnreadableRecord rejectFirstLineOnly(SourceLine first, SourcePosition position, long secondLineOffset,
+			long secondLineNumber, String message) throws IOException {
+		this.lines.close();
+		this.lines = null;
+		this.lines = LineReader.open(this.file.path(), secondLineOffset, secondLineNumber, this.maxRecordBytes);
+		return SourceLines.unreadable(position, null, RejectReason.MALFORMED_CSV, message, first.text());
+	}
+
+	private SourceItem toItem(List<String> cells, SourcePosition position, String raw) {
+		if (cells.size() != this.columnCount) {
+			return SourceLines.unreadable(position, null, RejectReason.INVALID_FIELD,
+					"expected " + this.columnCount + " columns (as in the header), found " + cells.size(), raw);
+		}
+		String requestId = cell(cells, "request_id");
+		String sourceId = (requestId != null) ? "usage-csv:" + requestId
+				: "usage-csv:" + this.file.shortFingerprint() + ":" + position.line();
+		try {
+			return toRecord(cells, position, sourceId);
+		}
+		catch (BadFieldException ex) {
+			return SourceLines.unreadable(position, sourceId, ex.reason(), ex.getMessage(), raw);
+		}
+	}
+
+	private UsageRecord toRecord(List<String> cells, SourcePosition position, String sourceId)
+			throws BadFieldException {
+		Instant completedAt = FieldValues.timestamp(cell(cells, "timestamp"), this.options.defaultZone(),
+				header("timestamp"));
+		Long prompt = FieldValues.count(cell(cells, "prompt_tokens"), header("prompt_tokens"));
+		Long completion = FieldValues.count(cell(cells, "completion_tokens"), header("completion_tokens"));
+		FieldValues.count(cell(cells, "total_tokens"), header("total_tokens"));
+		boolean seconds = this.options.latencyUnit() == LatencyUnit.SECONDS;
+		Duration latency = FieldValues.duration(FieldValues.decimal(cell(cells, "latency_ms"), header("latency_ms")),
+				seconds);
+		Duration ttft = FieldValues.duration(FieldValues.decimal(cell(cells, "ttft_ms"), header("ttft_ms")), seconds);
+		Integer status = FieldValues.statusCode(cell(cells, "status_code"), header("status_code"));
+		BigDecimal cost = FieldValues.decimal(cell(cells, "cost_usd"), header("cost_usd"));
+		String error = cell(cells, "error_message");
+		int statusCode = (status != null) ? status : (error != null) ? 500 : 200;
+		Instant startedAt = (completedAt != null && latency != null) ? completedAt.minus(latency) : null;
+		return new UsageRecord(position, sourceId, cell(cells, "model"), null, null,
+				FieldValues.usage(prompt, completion), completedAt, startedAt, latency, ttft, statusCode, error,
+				cell(cells, "customer_id"), RequestParameters.NONE, false, cost);
+	}
+
+	/** The cell of a canonical column, stripped; null when the file has no such column or the cell is blank. */
+	private String cell(List<String> cells, String canonical) {
+		Integer index = this.columnIndex.get(canonical);
+		if (index == null) {
+			return null;
+		}
+		String value = cells.get(index).strip();
+		return value.isEmpty() ? null : value;
+	}
+
+	private String header(String canonical) {
+		return this.options.headerName(canonical);
+	}
+
+	/**
+	 * What the run should report about this file, once it was read to its end: {@code "empty file"},
+	 * {@code "header only, no rows"}, or null (rows were read, or the file is not finished, or the reader
+	 * resumed past its first row and cannot tell).
+	 */
+	public String warning() {
+		if (this.empty) {
+			return "empty file";
+		}
+		return (this.exhausted && this.startedAtFirstRow && this.rows == 0) ? "header only, no rows" : null;
+	}
+
+	/** Records (rows and rejects) returned since {@link #open}. */
+	public long rowsRead() {
+		return this.rows;
+	}
+
+	@Override
+	public void update(ExecutionContext context) throws ItemStreamException {
+		if (this.lines == null) {
+			return;
+		}
+		context.putLong(key("offset"), this.lines.nextByteOffset());
+		context.putLong(key("line"), this.lines.nextLineNumber());
+		context.putString(key("fingerprint"), this.file.fingerprint());
+	}
+
+	@Override
+	public void close() throws ItemStreamException {
+		try {
+			if (this.lines != null) {
+				this.lines.close();
+			}
+		}
+		catch (IOException ex) {
+			throw new ItemStreamException("Cannot close " + this.name, ex);
+		}
+		finally {
+			this.lines = null;
+		}
+	}
+
+	private void closeQuietly() {
+		try {
+			close();
+		}
+		catch (ItemStreamException ex) {
+			// the open failure is the one worth reporting
+		}
+	}
+
+}
