@@ -48,8 +48,6 @@ public final class JobDefinitionLoader {
 
 	private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
 
-	private static final Pattern GLOB_CHARS = Pattern.compile("[*?\\[{]");
-
 	private static final Set<String> SECRET_WORDS = Set.of("apikey", "token", "password", "passwd", "secret",
 			"authorization", "bearer", "credentials");
 
@@ -179,20 +177,13 @@ public final class JobDefinitionLoader {
 	 */
 	private static void checkExists(Field field, String value) {
 		Path base = field.file().toAbsolutePath().normalize().getParent();
-		java.util.regex.Matcher wildcard = GLOB_CHARS.matcher(value);
-		if (!wildcard.find()) {
-			Path path = base.resolve(value).normalize();
-			if (!Files.exists(path)) {
-				throw field.error("'" + value + "' does not exist (" + path
-						+ "); expected an existing file or directory, relative to " + base + " or absolute");
-			}
-			return;
+		PathPattern pattern = PathPattern.of(base, value);
+		if (!pattern.isGlob() && !Files.exists(pattern.path())) {
+			throw field.error("'" + value + "' does not exist (" + pattern.path()
+					+ "); expected an existing file or directory, relative to " + base + " or absolute");
 		}
-		String prefix = value.substring(0, wildcard.start());
-		int slash = prefix.lastIndexOf('/');
-		Path directory = base.resolve(slash < 0 ? "" : prefix.substring(0, slash + 1)).normalize();
-		if (!Files.isDirectory(directory)) {
-			throw field.error("directory " + directory + " of '" + value
+		if (pattern.isGlob() && !Files.isDirectory(pattern.path())) {
+			throw field.error("directory " + pattern.path() + " of '" + value
 					+ "' does not exist; expected an existing directory before the first wildcard, relative to "
 					+ base + " or absolute");
 		}
