@@ -19,7 +19,7 @@ import org.springframework.scheduling.support.CronExpression;
  * Due are, oldest first: the date of the latest fire time at or before now, unless it completed; and, with
  * {@code catch-up}, every fire date after the last completed one that has not completed, keeping only the
  * {@code max-catch-up} most recent. A job that never completed a night starts with the latest, not with
- * the history before it existed.
+ * the history before it existed (so a first night that failed is continued with {@code restart ID}).
  */
 public final class NightlySchedule {
 
