@@ -1,6 +1,7 @@
 package io.keywordsbackfill.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
+import io.keywordsbackfill.job.InputOptions;
+import io.keywordsbackfill.source.InputFiles;
 import io.keywordsbackfill.source.SourceFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,24 +39,48 @@ class ImportCommand implements Callable<Integer> {
 	@Spec
 	CommandSpec spec;
 
-	@Parameters(arity = "1..*", paramLabel = "FILE",
-			description = "Files to import (.gz too). For together-batch: Batch API output files.")
-	List<Path> files;
+	@Parameters(arity = "1..*", paramLabel = "PATH",
+			description = "Files, directories or globs to import (e.g. 'exports/**/*.jsonl.gz'); .gz works for every format. "
+					+ "For together-batch: Batch API output files.")
+	List<String> paths;
 
 	@Option(names = "--format", required = true, paramLabel = "FORMAT",
 			description = "Input format: ${COMPLETION-CANDIDATES}.")
 	Format format;
 
 	@Option(names = "--batch-input", paramLabel = "FILE",
-			description = "The Batch input file, for the prompt messages and request parameters.")
+			description = "together-batch: the Batch input file, for the prompt messages and request parameters.")
 	Path batchInput;
 
-	@Option(names = "--errors", paramLabel = "FILE", description = "The Batch error file: failed calls become error logs.")
+	@Option(names = "--errors", paramLabel = "FILE",
+			description = "together-batch: the Batch error file; failed calls become error logs.")
 	Path errors;
 
 	@Option(names = "--batch-completed-at", paramLabel = "INSTANT",
 			description = "When the batch completed (ISO-8601, e.g. 2025-03-01T12:00:00Z): the timestamp of lines that carry none, such as error lines.")
 	String batchCompletedAt;
+
+	@Option(names = "--field", paramLabel = "CANONICAL=NAME",
+			description = "chat-log: the name a field has in your files, e.g. --field started_at=start (repeatable).")
+	Map<String, String> fields = new LinkedHashMap<>();
+
+	@Option(names = "--column", paramLabel = "CANONICAL=HEADER",
+			description = "usage-csv: the header of a column in your files, e.g. --column latency_ms=duration (repeatable).")
+	Map<String, String> columns = new LinkedHashMap<>();
+
+	@Option(names = "--latency-unit", paramLabel = "ms|s", description = "usage-csv: unit of the latency and TTFT columns (default ms).")
+	String latencyUnit;
+
+	@Option(names = "--default-zone", paramLabel = "ZONE",
+			description = "Zone of timestamps written without an offset (default UTC), e.g. Europe/Paris.")
+	String defaultZone;
+
+	@Option(names = "--exported-cost", paramLabel = "POLICY", description = "A cost present in the export: keep, recompute or fill-missing (default).")
+	String exportedCost;
+
+	@Option(names = "--unpriced-model", paramLabel = "POLICY",
+			description = "A model without a known price: send-without-cost (default; Keywords AI prices it) or reject.")
+	String unpricedModel;
 
 	@Option(names = "--dry-run", description = "Run everything but write the request bodies to --out instead of sending.")
 	boolean dryRun;
@@ -69,8 +96,7 @@ class ImportCommand implements Callable<Integer> {
 	boolean resend;
 
 	enum Format {
-		@SuppressWarnings("unused")
-		together_batch;
+		together_batch, chat_log, usage_csv;
 
 		@Override
 		public String toString() {
@@ -102,32 +128,59 @@ class ImportCommand implements Callable<Integer> {
 	}
 
 	private ImportParameters parameters() {
-		files.forEach(file -> requireFile(file, "FILE"));
+		requireFile(batchInput, "--batch-input");
+		requireFile(errors, "--errors");
+		if (format != Format.together_batch && (batchInput != null || errors != null || batchCompletedAt != null)) {
+			throw new UsageException("--batch-input, --errors and --batch-completed-at are for --format together-batch");
+		}
+		List<Path> files;
+		try {
+			files = InputFiles.expand(paths);
+		}
+		catch (IllegalArgumentException | UncheckedIOException ex) {
+			throw new UsageException("PATH: " + ex.getMessage());
+		}
 		if ((batchInput != null || errors != null) && files.size() > 1) {
 			throw new UsageException("--batch-input and --errors belong to one output file; import each batch apart");
 		}
-		requireFile(batchInput, "--batch-input");
-		requireFile(errors, "--errors");
-		Instant completedAt = null;
-		if (batchCompletedAt != null) {
-			try {
-				completedAt = Instant.parse(batchCompletedAt);
-			}
-			catch (DateTimeParseException ex) {
-				throw new UsageException("--batch-completed-at: '" + batchCompletedAt
-						+ "' is not an ISO-8601 instant such as 2025-03-01T12:00:00Z");
-			}
-		}
-		String runId = (newRun || resend) ? UUID.randomUUID().toString() : null;
 		// The same content under two names is one file: it is read (and counted) once.
-		Map<String, SourceFile> distinct = new LinkedHashMap<>();
+		Map<String, ImportParameters.InputFile> distinct = new LinkedHashMap<>();
 		for (Path file : files) {
 			SourceFile source = SourceFile.of(file);
-			distinct.putIfAbsent(source.fingerprint(), source);
+			distinct.putIfAbsent(source.fingerprint(), new ImportParameters.InputFile(source,
+					batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors)));
 		}
-		return new ImportParameters(format.toString(), List.copyOf(distinct.values()),
-				batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors),
-				completedAt, dryRun, dryRun ? out : null, resend, runId);
+		InputOptions options;
+		try {
+			options = new InputOptions(fields, columns, latencyUnit, defaultZone);
+			options.validate(format.toString());
+		}
+		catch (RuntimeException ex) {
+			throw new UsageException(ex.getMessage());
+		}
+		ImportParameters params = ImportParameters.adHoc(
+				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt())
+			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel));
+		if (dryRun) {
+			params = params.withDryRun(out);
+		}
+		if (resend) {
+			params = params.withResend();
+		}
+		return (newRun || resend) ? params.withRunId(UUID.randomUUID().toString()) : params;
+	}
+
+	private Instant completedAt() {
+		if (batchCompletedAt == null) {
+			return null;
+		}
+		try {
+			return Instant.parse(batchCompletedAt);
+		}
+		catch (DateTimeParseException ex) {
+			throw new UsageException("--batch-completed-at: '" + batchCompletedAt
+					+ "' is not an ISO-8601 instant such as 2025-03-01T12:00:00Z");
+		}
 	}
 
 	private static void requireFile(Path path, String what) {

@@ -25,7 +25,6 @@ import io.keywordsbackfill.delivery.CompositeDeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryCounters;
 import io.keywordsbackfill.delivery.DeliveryOptions;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
-import io.keywordsbackfill.delivery.DryRunSink;
 import io.keywordsbackfill.delivery.KeywordsAiClient;
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.KeywordsLogWriter;
@@ -41,7 +40,10 @@ import io.keywordsbackfill.mapping.ProcessedItem;
 import io.keywordsbackfill.mapping.SourceItemProcessor;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.source.ChatLogItemReader;
+import io.keywordsbackfill.source.LineReader;
 import io.keywordsbackfill.source.TogetherBatchItemReader;
+import io.keywordsbackfill.source.UsageCsvItemReader;
 
 /**
  * The import job. Its step {@value #STEP_NAME} cuts the input into partitions (files, and line-aligned byte
@@ -111,14 +113,16 @@ public class ImportJobConfiguration {
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem> sourceReader(@Value("#{stepExecution}") StepExecution stepExecution) {
-		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		Partition partition = Partition.from(stepExecution.getExecutionContext());
-		if (!"together-batch".equals(params.format())) {
-			throw new IllegalArgumentException("unsupported format: " + params.format());
-		}
-		return new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
-				params.batchInput(), null, io.keywordsbackfill.source.LineReader.DEFAULT_MAX_LINE_BYTES)
-			.onlyRange(partition.range());
+		InputOptions options = InputOptions.fromJson(partition.options());
+		return switch (partition.format()) {
+			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
+					partition.batchInput(), null, LineReader.DEFAULT_MAX_LINE_BYTES)
+				.onlyRange(partition.range());
+			case "chat-log" -> new ChatLogItemReader(partition.file(), options.chatLog());
+			case "usage-csv" -> new UsageCsvItemReader(partition.file(), options.usageCsv());
+			default -> throw new IllegalArgumentException("unknown format: " + partition.format());
+		};
 	}
 
 	@Bean
@@ -131,7 +135,8 @@ public class ImportJobConfiguration {
 	SourceItemProcessor sourceItemProcessor(PriceCatalog priceCatalog,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
-		MappingOptions options = new MappingOptions(params.batchCompletedAt(), null, null);
+		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
+				params.unpricedModel());
 		return new SourceItemProcessor(new KeywordsLogMapper(priceCatalog, options));
 	}
 
@@ -149,13 +154,13 @@ public class ImportJobConfiguration {
 	@StepScope
 	KeywordsLogWriter keywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects,
 			StepStatsStore stats, PlatformTransactionManager transactionManager, ExecutorService deliveryExecutor,
-			RunThrottles runThrottles, KeywordsAiProperties keywordsAi, BackfillProperties properties,
+			RunResources runResources, KeywordsAiProperties keywordsAi, BackfillProperties properties,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		// Plain objects, not scoped beans: the delivery threads have no step scope to resolve them in.
-		DeliveryThrottle throttle = runThrottles.forRun(stepExecution.getJobExecutionId());
+		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
-		LogSink logSink = params.dryRun() ? new DryRunSink(params.dryRunOut())
+		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
 				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
 						new CompositeDeliveryEvents(List.of(deliveryCounters, throttle.concurrency())));
 		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);

@@ -2,6 +2,7 @@ package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,43 +10,44 @@ import java.util.Objects;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
+import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
+import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import io.keywordsbackfill.source.SourceFile;
 
 /**
  * The parameters of one import, and their names in {@code BATCH_JOB_EXECUTION_PARAMS}.
  * <p>
- * Identity (what makes "the same import") is the format, the content fingerprints of the files, dry-run
- * and an optional run id: the same content under another name or path is the same import, and a second
- * run of a completed import is refused instead of sending again. Paths and tuning are non-identifying.
- * The API key is never a parameter.
+ * Identity (what makes "the same import"): for an ad hoc import, the inputs' formats, options and the
+ * content fingerprints of their files, so the same content under another name is the same import and a
+ * completed one is not sent again; for a scheduled run, the job definition's name and the logical date, so
+ * a night runs once whatever files it finds. Dry-run, pricing policies and an optional run id are
+ * identifying too; paths and tuning are not. The API key is never a parameter.
  *
- * @param format input format name
- * @param files the files to read, in order (for together-batch: output files)
- * @param batchInput the Batch input file (together-batch with one output file only), or null
- * @param errors the Batch error file, or null
+ * @param inputs what to read, in order (each a format, its options and its files); for a scheduled night
+ * with no new file, empty
  * @param batchCompletedAt time for records that carry none (Batch error lines), or null
+ * @param exportedCost what to do with a cost present in the export
+ * @param unpricedModel what to do with a model that has no known price
+ * @param definition the job definition's name, or null for an ad hoc import
+ * @param logicalDate the night of a scheduled run, or null
  * @param dryRun write request bodies to {@code dryRunOut} instead of sending
  * @param dryRunOut the dry-run output file, or null
  * @param resend ignore the ledger
  * @param runId a distinct value to force a new run of the same files, or null
  */
-public record ImportParameters(String format, List<SourceFile> files, SourceFile batchInput, SourceFile errors,
-		Instant batchCompletedAt, boolean dryRun, Path dryRunOut, boolean resend, String runId) {
+public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, ExportedCostPolicy exportedCost,
+		UnpricedModelPolicy unpricedModel, String definition, LocalDate logicalDate, boolean dryRun, Path dryRunOut,
+		boolean resend, String runId) {
 
-	public static final String FORMAT = "format";
+	public static final String DEFINITION = "definition";
 
-	/** {@code file.<n>.path} and {@code file.<n>.sha256}, n from 0. */
-	public static final String FILE_PREFIX = "file.";
-
-	public static final String BATCH_INPUT_FILE = "batchInput.file";
-
-	public static final String BATCH_INPUT_SHA256 = "batchInput.sha256";
-
-	public static final String ERRORS_FILE = "errors.file";
-
-	public static final String ERRORS_SHA256 = "errors.sha256";
+	public static final String LOGICAL_DATE = "logicalDate";
 
 	public static final String BATCH_COMPLETED_AT = "batchCompletedAt";
+
+	public static final String EXPORTED_COST = "pricing.exportedCost";
+
+	public static final String UNPRICED_MODEL = "pricing.unpricedModel";
 
 	public static final String DRY_RUN = "dryRun";
 
@@ -56,47 +58,121 @@ public record ImportParameters(String format, List<SourceFile> files, SourceFile
 	public static final String RUN_ID = "run.id";
 
 	public ImportParameters {
-		Objects.requireNonNull(format, "format");
-		if (files == null || files.isEmpty()) {
-			throw new IllegalArgumentException("at least one file to import");
+		inputs = List.copyOf(inputs);
+		exportedCost = exportedCost == null ? ExportedCostPolicy.FILL_MISSING : exportedCost;
+		unpricedModel = unpricedModel == null ? UnpricedModelPolicy.SEND_WITHOUT_COST : unpricedModel;
+		if (inputs.isEmpty() && logicalDate == null) {
+			throw new IllegalArgumentException("an import needs at least one file");
 		}
-		files = List.copyOf(files);
 	}
 
-	/** Parameters for one Together Batch output file with its optional input and error files. */
+	/**
+	 * One input: files of one format, read with the same options.
+	 * @param format {@code together-batch}, {@code chat-log} or {@code usage-csv}
+	 * @param options how to read them
+	 * @param files the files, each with its Batch input and error file where it has them
+	 */
+	public record Input(String format, InputOptions options, List<InputFile> files) {
+
+		public Input {
+			Objects.requireNonNull(format, "format");
+			options = options == null ? InputOptions.NONE : options;
+			files = List.copyOf(files);
+		}
+
+	}
+
+	/**
+	 * A file to import.
+	 * @param file the file (for together-batch, the output file)
+	 * @param batchInput the Batch input file joined by custom_id, or null
+	 * @param errors the Batch error file, or null
+	 */
+	public record InputFile(SourceFile file, SourceFile batchInput, SourceFile errors) {
+
+		public static InputFile of(SourceFile file) {
+			return new InputFile(file, null, null);
+		}
+
+	}
+
+	/** An ad hoc import of one Together Batch output file with its optional input and error files. */
 	public static ImportParameters togetherBatch(SourceFile output, SourceFile batchInput, SourceFile errors,
 			Instant batchCompletedAt) {
-		return new ImportParameters("together-batch", List.of(output), batchInput, errors, batchCompletedAt, false,
-				null, false, null);
+		return adHoc(new Input("together-batch", InputOptions.NONE, List.of(new InputFile(output, batchInput, errors))),
+				batchCompletedAt);
+	}
+
+	public static ImportParameters adHoc(Input input, Instant batchCompletedAt) {
+		return new ImportParameters(List.of(input), batchCompletedAt, null, null, null, null, false, null, false, null);
 	}
 
 	public ImportParameters withDryRun(Path out) {
-		return new ImportParameters(format, files, batchInput, errors, batchCompletedAt, true, out, resend, runId);
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
+				true, out, resend, runId);
 	}
 
 	public ImportParameters withRunId(String id) {
-		return new ImportParameters(format, files, batchInput, errors, batchCompletedAt, dryRun, dryRunOut, resend, id);
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
+				dryRun, dryRunOut, resend, id);
 	}
 
 	public ImportParameters withResend() {
-		return new ImportParameters(format, files, batchInput, errors, batchCompletedAt, dryRun, dryRunOut, true,
-				runId);
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
+				dryRun, dryRunOut, true, runId);
+	}
+
+	public ImportParameters withPricing(ExportedCostPolicy cost, UnpricedModelPolicy unpriced) {
+		return new ImportParameters(inputs, batchCompletedAt, cost, unpriced, definition, logicalDate, dryRun,
+				dryRunOut, resend, runId);
+	}
+
+	public ImportParameters withDefinition(String name, LocalDate date) {
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, name, date, dryRun,
+				dryRunOut, resend, runId);
+	}
+
+	/** All files of all inputs. */
+	public List<SourceFile> allFiles() {
+		List<SourceFile> files = new ArrayList<>();
+		for (Input input : inputs) {
+			for (InputFile file : input.files()) {
+				files.add(file.file());
+				if (file.batchInput() != null) {
+					files.add(file.batchInput());
+				}
+				if (file.errors() != null) {
+					files.add(file.errors());
+				}
+			}
+		}
+		return files;
 	}
 
 	public JobParameters toJobParameters() {
-		JobParametersBuilder builder = new JobParametersBuilder().addString(FORMAT, format)
-			.addString(DRY_RUN, Boolean.toString(dryRun))
-			.addString(RESEND, Boolean.toString(resend));
-		for (int i = 0; i < files.size(); i++) {
-			builder.addString(FILE_PREFIX + i + ".path", files.get(i).displayName(), false)
-				.addString(FILE_PREFIX + i + ".sha256", files.get(i).fingerprint());
+		// A night is identified by its date; the files it found are a record of what it read.
+		boolean filesIdentify = logicalDate == null;
+		JobParametersBuilder builder = new JobParametersBuilder().addString(DRY_RUN, Boolean.toString(dryRun))
+			.addString(RESEND, Boolean.toString(resend))
+			.addString(EXPORTED_COST, exportedCost.name())
+			.addString(UNPRICED_MODEL, unpricedModel.name());
+		for (int i = 0; i < inputs.size(); i++) {
+			Input input = inputs.get(i);
+			String prefix = "input." + i + ".";
+			builder.addString(prefix + "format", input.format()).addString(prefix + "options", input.options().toJson());
+			for (int j = 0; j < input.files().size(); j++) {
+				InputFile file = input.files().get(j);
+				String filePrefix = prefix + "file." + j + ".";
+				add(builder, filePrefix, file.file(), filesIdentify);
+				add(builder, filePrefix + "batchInput.", file.batchInput(), filesIdentify);
+				add(builder, filePrefix + "errors.", file.errors(), filesIdentify);
+			}
 		}
-		if (batchInput != null) {
-			builder.addString(BATCH_INPUT_FILE, batchInput.displayName(), false)
-				.addString(BATCH_INPUT_SHA256, batchInput.fingerprint());
+		if (definition != null) {
+			builder.addString(DEFINITION, definition);
 		}
-		if (errors != null) {
-			builder.addString(ERRORS_FILE, errors.displayName(), false).addString(ERRORS_SHA256, errors.fingerprint());
+		if (logicalDate != null) {
+			builder.addString(LOGICAL_DATE, logicalDate.toString());
 		}
 		if (batchCompletedAt != null) {
 			builder.addString(BATCH_COMPLETED_AT, batchCompletedAt.toString(), false);
@@ -110,21 +186,38 @@ public record ImportParameters(String format, List<SourceFile> files, SourceFile
 		return builder.toJobParameters();
 	}
 
-	public static ImportParameters from(JobParameters params) {
-		List<SourceFile> files = new ArrayList<>();
-		for (int i = 0; params.getString(FILE_PREFIX + i + ".sha256") != null; i++) {
-			files.add(file(params.getString(FILE_PREFIX + i + ".path"), params.getString(FILE_PREFIX + i + ".sha256")));
+	private static void add(JobParametersBuilder builder, String prefix, SourceFile file, boolean identifying) {
+		if (file != null) {
+			builder.addString(prefix + "path", file.displayName(), false)
+				.addString(prefix + "sha256", file.fingerprint(), identifying);
 		}
-		return new ImportParameters(params.getString(FORMAT), files,
-				file(params.getString(BATCH_INPUT_FILE), params.getString(BATCH_INPUT_SHA256)),
-				file(params.getString(ERRORS_FILE), params.getString(ERRORS_SHA256)),
-				instant(params.getString(BATCH_COMPLETED_AT)), Boolean.parseBoolean(params.getString(DRY_RUN)),
-				path(params.getString(DRY_RUN_OUT)), Boolean.parseBoolean(params.getString(RESEND)),
-				params.getString(RUN_ID));
 	}
 
-	private static SourceFile file(String path, String sha256) {
-		return path == null ? null : new SourceFile(Path.of(path), sha256, path);
+	public static ImportParameters from(JobParameters params) {
+		List<Input> inputs = new ArrayList<>();
+		for (int i = 0; params.getString("input." + i + ".format") != null; i++) {
+			String prefix = "input." + i + ".";
+			List<InputFile> files = new ArrayList<>();
+			for (int j = 0; params.getString(prefix + "file." + j + ".path") != null; j++) {
+				String filePrefix = prefix + "file." + j + ".";
+				files.add(new InputFile(file(params, filePrefix), file(params, filePrefix + "batchInput."),
+						file(params, filePrefix + "errors.")));
+			}
+			inputs.add(new Input(params.getString(prefix + "format"),
+					InputOptions.fromJson(params.getString(prefix + "options")), files));
+		}
+		String date = params.getString(LOGICAL_DATE);
+		return new ImportParameters(inputs, instant(params.getString(BATCH_COMPLETED_AT)),
+				ExportedCostPolicy.valueOf(params.getString(EXPORTED_COST, ExportedCostPolicy.FILL_MISSING.name())),
+				UnpricedModelPolicy.valueOf(params.getString(UNPRICED_MODEL, UnpricedModelPolicy.SEND_WITHOUT_COST.name())),
+				params.getString(DEFINITION), date == null ? null : LocalDate.parse(date),
+				Boolean.parseBoolean(params.getString(DRY_RUN)), path(params.getString(DRY_RUN_OUT)),
+				Boolean.parseBoolean(params.getString(RESEND)), params.getString(RUN_ID));
+	}
+
+	private static SourceFile file(JobParameters params, String prefix) {
+		String path = params.getString(prefix + "path");
+		return path == null ? null : new SourceFile(Path.of(path), params.getString(prefix + "sha256"), path);
 	}
 
 	private static Path path(String value) {

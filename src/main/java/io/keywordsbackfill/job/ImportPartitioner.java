@@ -16,9 +16,10 @@ import io.keywordsbackfill.source.RangePlanner;
 import io.keywordsbackfill.source.SourceFile;
 
 /**
- * Plans the partitions of an import: each file is one partition, except that a large plain file is cut into
- * line-aligned byte ranges so that {@code gridSize} partitions can share it; the Batch error file is a
- * partition of its own. Spring Batch calls this once per run; a restart reuses the stored partitions.
+ * Plans the partitions of an import: each file is one partition, except that a large plain Together Batch
+ * file is cut into line-aligned byte ranges so that {@code gridSize} partitions can share it; each Batch
+ * error file is a partition of its own. (A CSV record may span lines, so a CSV file is never cut; chat-log
+ * files are read whole too.) Spring Batch calls this once per run; a restart reuses the stored partitions.
  */
 class ImportPartitioner implements Partitioner {
 
@@ -34,19 +35,28 @@ class ImportPartitioner implements Partitioner {
 	@Override
 	public Map<String, ExecutionContext> partition(int gridSize) {
 		long totalBytes = 0;
-		for (SourceFile file : this.parameters.files()) {
-			totalBytes += size(file);
-		}
-		List<Partition> partitions = new ArrayList<>();
-		for (SourceFile file : this.parameters.files()) {
-			// a file's share of the grid follows its share of the bytes
-			int ranges = totalBytes == 0 ? 1 : (int) Math.max(1, Math.round((double) gridSize * size(file) / totalBytes));
-			for (FileRange range : RangePlanner.plan(file, ranges, this.minRangeBytes)) {
-				partitions.add(new Partition(file, range));
+		for (ImportParameters.Input input : this.parameters.inputs()) {
+			for (ImportParameters.InputFile file : input.files()) {
+				totalBytes += size(file.file());
 			}
 		}
-		if (this.parameters.errors() != null) {
-			partitions.add(new Partition(this.parameters.errors(), FileRange.WHOLE));
+		List<Partition> partitions = new ArrayList<>();
+		for (ImportParameters.Input input : this.parameters.inputs()) {
+			String options = input.options().toJson();
+			for (ImportParameters.InputFile file : input.files()) {
+				List<FileRange> ranges = List.of(FileRange.WHOLE);
+				if ("together-batch".equals(input.format()) && totalBytes > 0) {
+					// a file's share of the grid follows its share of the bytes
+					int share = (int) Math.max(1, Math.round((double) gridSize * size(file.file()) / totalBytes));
+					ranges = RangePlanner.plan(file.file(), share, this.minRangeBytes);
+				}
+				for (FileRange range : ranges) {
+					partitions.add(new Partition(input.format(), options, file.file(), file.batchInput(), range));
+				}
+				if (file.errors() != null) {
+					partitions.add(new Partition(input.format(), options, file.errors(), file.batchInput(), FileRange.WHOLE));
+				}
+			}
 		}
 		Map<String, ExecutionContext> contexts = new LinkedHashMap<>();
 		for (int i = 0; i < partitions.size(); i++) {

@@ -8,38 +8,43 @@ import io.keywordsbackfill.source.FileRange;
 import io.keywordsbackfill.source.SourceFile;
 
 /**
- * What one worker step reads: a file, or a line-aligned byte range of it. Stored in the worker's step
- * execution context (keys {@code partition.*}), so a restart reads the same partition again.
+ * What one worker step reads: a file, or a line-aligned byte range of it, in a given format. Stored in
+ * the worker's step execution context (keys {@code partition.*}), so a restart reads the same partition.
  *
+ * @param format the input format
+ * @param options how to read it (JSON of {@link InputOptions})
  * @param file the file
- * @param range the part of it
+ * @param batchInput the Batch input file to join with, or null
+ * @param range the part of the file
  */
-record Partition(SourceFile file, FileRange range) {
-
-	static final String FILE = "partition.file";
-
-	static final String SHA256 = "partition.sha256";
-
-	static final String START = "partition.start";
-
-	static final String START_LINE = "partition.startLine";
-
-	static final String END = "partition.end";
+record Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range) {
 
 	ExecutionContext toContext() {
 		ExecutionContext context = new ExecutionContext();
-		context.putString(FILE, file.displayName());
-		context.putString(SHA256, file.fingerprint());
-		context.putLong(START, range.startOffset());
-		context.putLong(START_LINE, range.startLine());
-		context.putLong(END, range.endOffset());
+		context.putString("partition.format", format);
+		context.putString("partition.options", options);
+		context.putString("partition.file", file.displayName());
+		context.putString("partition.sha256", file.fingerprint());
+		if (batchInput != null) {
+			context.putString("partition.batchInput", batchInput.displayName());
+			context.putString("partition.batchInputSha256", batchInput.fingerprint());
+		}
+		context.putLong("partition.start", range.startOffset());
+		context.putLong("partition.startLine", range.startLine());
+		context.putLong("partition.end", range.endOffset());
 		return context;
 	}
 
 	static Partition from(ExecutionContext context) {
-		String file = context.getString(FILE);
-		return new Partition(new SourceFile(Path.of(file), context.getString(SHA256), file),
-				new FileRange(context.getLong(START), context.getLong(START_LINE), context.getLong(END)));
+		return new Partition(context.getString("partition.format"), context.getString("partition.options"),
+				file(context.getString("partition.file"), context.getString("partition.sha256")),
+				file(context.getString("partition.batchInput", null), context.getString("partition.batchInputSha256", null)),
+				new FileRange(context.getLong("partition.start"), context.getLong("partition.startLine"),
+						context.getLong("partition.end")));
+	}
+
+	private static SourceFile file(String path, String sha256) {
+		return path == null ? null : new SourceFile(Path.of(path), sha256, path);
 	}
 
 }

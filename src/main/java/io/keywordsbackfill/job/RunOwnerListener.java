@@ -23,12 +23,12 @@ class RunOwnerListener implements JobExecutionListener {
 
 	private final ImportLauncher launcher;
 
-	private final RunThrottles throttles;
+	private final RunResources resources;
 
-	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher, RunThrottles throttles) {
+	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher, RunResources resources) {
 		this.owners = owners;
 		this.launcher = launcher;
-		this.throttles = throttles;
+		this.resources = resources;
 	}
 
 	@Override
@@ -40,7 +40,7 @@ class RunOwnerListener implements JobExecutionListener {
 	@Override
 	public void afterJob(JobExecution jobExecution) {
 		launcher.finished(jobExecution);
-		throttles.finished(jobExecution.getId());
+		resources.finished(jobExecution.getId());
 		String cause = cause(jobExecution.getAllFailureExceptions());
 		if (cause != null) {
 			ExitStatus exit = jobExecution.getExitStatus();

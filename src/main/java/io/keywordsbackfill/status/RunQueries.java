@@ -71,8 +71,7 @@ public class RunQueries {
 
 	private RunSummary withFiles(RunSummary run) {
 		List<String> files = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
-				+ "WHERE JOB_EXECUTION_ID = ? AND (PARAMETER_NAME LIKE 'file.%.path' OR PARAMETER_NAME LIKE '%.file') "
-				+ "ORDER BY PARAMETER_NAME DESC",
+				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME LIKE 'input.%.path' ORDER BY PARAMETER_NAME",
 				String.class, run.id());
 		List<String> dryRunOutput = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
 				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME = 'dryRun.out'", String.class, run.id());

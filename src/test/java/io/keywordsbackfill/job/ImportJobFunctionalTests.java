@@ -426,6 +426,53 @@ abstract class ImportJobFunctionalTests {
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
 	}
 
+	@Test
+	void importsADirectoryOfChatLogsPlainAndGzippedWithTheirTiming() throws Exception {
+		List<Path> files = io.keywordsbackfill.source.InputFiles.expand(List.of("sample-data/chat-log"));
+		ImportParameters params = ImportParameters.adHoc(new ImportParameters.Input("chat-log", InputOptions.NONE,
+				files.stream().map(f -> ImportParameters.InputFile.of(SourceFile.of(f))).toList()), null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(files).anySatisfy(f -> assertThat(f.toString()).endsWith(".gz"));
+		long lines = 0;
+		for (Path file : files) {
+			lines += file.toString().endsWith(".gz") ? gzipLines(file) : nonBlankLines(file);
+		}
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().read()).isEqualTo(lines);
+		assertThat(summary.counts().sent() + summary.counts().rejected()).isEqualTo(lines);
+		assertThat(keywordsAi.stored()).anySatisfy(log -> {
+			assertThat(log.path("generation_time").isNumber()).isTrue();
+			assertThat(log.path("start_time").asString()).isNotBlank();
+		});
+		assertThat(keywordsAi.storedCounts().values()).containsOnly(1);
+	}
+
+	@Test
+	void importsAUsageCsv() throws Exception {
+		Path csv = Path.of("sample-data/usage-csv/usage.csv");
+		ImportParameters params = ImportParameters.adHoc(new ImportParameters.Input("usage-csv", InputOptions.NONE,
+				List.of(ImportParameters.InputFile.of(SourceFile.of(csv)))), null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isPositive();
+		assertThat(summary.counts().sent() + summary.counts().rejected()).isEqualTo(summary.counts().read());
+		assertThat(keywordsAi.stored()).allSatisfy(log -> assertThat(log.path("custom_identifier").asString())
+			.startsWith("usage-csv:"));
+	}
+
+	static long gzipLines(Path file) throws IOException {
+		try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+				new java.util.zip.GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+			return reader.lines().filter(line -> !line.isBlank()).count();
+		}
+	}
+
 	/** The pid of a process that has exited. */
 	static long deadProcessId() throws Exception {
 		Process process = new ProcessBuilder("true").start();

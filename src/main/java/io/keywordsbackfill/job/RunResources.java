@@ -1,5 +1,6 @@
 package io.keywordsbackfill.job;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -7,22 +8,26 @@ import org.springframework.stereotype.Component;
 
 import io.keywordsbackfill.delivery.AdaptiveConcurrencyLimit;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
+import io.keywordsbackfill.delivery.DryRunSink;
+import io.keywordsbackfill.delivery.LogSink;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
 
 /**
- * One {@link DeliveryThrottle} per running job execution, shared by its partitions, so rate limits and the
- * concurrency limit hold for the run as a whole. (Not a job-scoped bean: partition and delivery threads
- * have no job scope to resolve one in.)
+ * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
+ * the concurrency limit hold for the run as a whole, and a dry run's output file, so their request bodies do
+ * not interleave. (Not job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
  */
 @Component
-class RunThrottles {
+class RunResources {
 
 	private final BackfillProperties properties;
 
 	private final Map<Long, DeliveryThrottle> throttles = new ConcurrentHashMap<>();
 
-	RunThrottles(BackfillProperties properties) {
+	private final Map<Long, DryRunSink> dryRunSinks = new ConcurrentHashMap<>();
+
+	RunResources(BackfillProperties properties) {
 		this.properties = properties;
 	}
 
@@ -33,8 +38,18 @@ class RunThrottles {
 						this.properties.adaptiveConcurrency(), System::nanoTime)));
 	}
 
+	/** The run's dry-run output; partitions must not close it (the end of the run does). */
+	LogSink dryRunSink(long jobExecutionId, Path file) {
+		DryRunSink sink = this.dryRunSinks.computeIfAbsent(jobExecutionId, id -> new DryRunSink(file));
+		return sink::send;
+	}
+
 	void finished(long jobExecutionId) {
 		this.throttles.remove(jobExecutionId);
+		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
+		if (sink != null) {
+			sink.close();
+		}
 	}
 
 	private static RateLimiter rate(double perSecond) {
