@@ -1,6 +1,7 @@
 package io.keywordsbackfill.job;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,11 @@ import io.keywordsbackfill.delivery.RejectStore;
 import io.keywordsbackfill.source.FileFingerprint;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.RunSummary;
+import io.keywordsbackfill.status.StatusRenderer;
 import io.keywordsbackfill.support.KeywordsAiStub;
 import io.keywordsbackfill.support.TogetherBatchFiles;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +54,8 @@ abstract class ImportJobFunctionalTests {
 	static final Path SAMPLE = Path.of("sample-data/together-batch");
 
 	static final KeywordsAiStub keywordsAi = new KeywordsAiStub();
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** One server for every subclass (each runs on another database); it lives as long as the test JVM. */
 	static final MockWebServer server = startServer();
@@ -338,6 +343,119 @@ abstract class ImportJobFunctionalTests {
 		assertThat(bodies).isNotEmpty().allSatisfy(body -> assertThat(body).startsWith("{\"logs\":["));
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isZero();
 		assertThat(String.join("\n", bodies)).doesNotContain(API_KEY);
+	}
+
+	@Test
+	void theInspectionViewsShowTheNumbersThatStatusJsonShows() throws Exception {
+		// given: a run of the three sample files, and a run with malformed lines (rejects) and overlap (already sent)
+		LaunchOutcome sample = launcher.launch(sampleParameters(null));
+		Path mixed = dir.resolve("mixed.jsonl");
+		Files.writeString(mixed, String.join("\n", TogetherBatchFiles.outputLine("v", 1), "not json",
+				"{\"custom_id\":\"req-9\"}", "[1]", TogetherBatchFiles.outputLine("v", 2)) + "\n",
+				StandardCharsets.UTF_8);
+		launcher.launch(parameters(mixed));
+		LaunchOutcome overlap = launcher.launch(withRunId(parameters(mixed)));
+		long sampleRun = sample.execution().getId();
+		long overlapRun = overlap.execution().getId();
+		jdbc.update("INSERT INTO BATCH_JOB_EXECUTION_PARAMS (JOB_EXECUTION_ID, PARAMETER_NAME, PARAMETER_TYPE, "
+				+ "PARAMETER_VALUE, IDENTIFYING) VALUES (?, 'file.1.path', 'java.lang.String', '/in/a.jsonl', 'N'), "
+				+ "(?, 'file.1.sha256', 'java.lang.String', 'abc123', 'Y')", overlapRun, overlapRun);
+
+		// when
+		JsonNode status = JSON.readTree(StatusRenderer.json(runs.recent(10)));
+		List<Map<String, Object>> viewRows = jdbc.queryForList("SELECT * FROM backfill_runs ORDER BY run_id DESC");
+
+		// then: every run, every number, as status --json shows it
+		assertThat(status.size()).isEqualTo(3);
+		assertThat(viewRows).hasSize(3);
+		for (int i = 0; i < viewRows.size(); i++) {
+			Map<String, Object> row = lowerCaseKeys(viewRows.get(i));
+			JsonNode run = status.get(i);
+			JsonNode counts = run.path("counts");
+			assertThat(number(row, "run_id")).isEqualTo(run.path("id").asLong());
+			assertThat(number(row, "instance_id")).isEqualTo(run.path("instance_id").asLong());
+			assertThat(row.get("job_name")).isEqualTo(run.path("job").asString()).isEqualTo("import");
+			assertThat(row.get("status")).isEqualTo(run.path("status").asString()).isEqualTo("COMPLETED");
+			assertThat(row.get("exit_code")).isEqualTo(run.path("exit_code").asString());
+			assertThat((BigDecimal) row.get("duration_seconds")).isEqualByComparingTo(run.path("duration_seconds").decimalValue());
+			assertThat(number(row, "records_read")).isEqualTo(counts.path("read").asLong());
+			assertThat(number(row, "sent")).isEqualTo(counts.path("sent").asLong());
+			assertThat(number(row, "already_sent")).isEqualTo(counts.path("already_sent").asLong());
+			assertThat(number(row, "rejected")).isEqualTo(counts.path("rejected").asLong());
+			assertThat(number(row, "retries")).isEqualTo(counts.path("retries").asLong());
+			assertThat(((BigDecimal) row.get("wait_seconds")).movePointRight(3).longValue())
+				.isEqualTo(counts.path("wait_millis").asLong());
+			assertThat(number(row, "prompt_tokens")).isEqualTo(counts.path("prompt_tokens").asLong());
+			assertThat(number(row, "completion_tokens")).isEqualTo(counts.path("completion_tokens").asLong());
+			assertThat((BigDecimal) row.get("cost_usd")).isEqualByComparingTo(counts.path("cost_usd").decimalValue());
+			if (run.has("records_per_second")) {
+				assertThat((BigDecimal) row.get("records_per_second"))
+					.isEqualByComparingTo(run.path("records_per_second").decimalValue());
+			}
+			else {
+				assertThat(row.get("records_per_second")).isNull();
+			}
+		}
+		// and the numbers are the run's real ones, not merely equal
+		long sampleRecords = nonBlankLines(SAMPLE.resolve("batch-output.jsonl"))
+				+ nonBlankLines(SAMPLE.resolve("batch-errors.jsonl"));
+		Map<String, Object> sampleRow = lowerCaseKeys(
+				jdbc.queryForMap("SELECT * FROM backfill_runs WHERE run_id = ?", sampleRun));
+		assertThat(number(sampleRow, "records_read")).isEqualTo(sampleRecords);
+		assertThat(number(sampleRow, "sent")).isEqualTo(sampleRecords);
+		assertThat(number(sampleRow, "prompt_tokens")).isPositive();
+		assertThat((BigDecimal) sampleRow.get("cost_usd")).isPositive();
+		Map<String, Object> overlapRow = lowerCaseKeys(
+				jdbc.queryForMap("SELECT * FROM backfill_runs WHERE run_id = ?", overlapRun));
+		assertThat(number(overlapRow, "records_read")).isEqualTo(5);
+		assertThat(number(overlapRow, "sent")).isZero();
+		assertThat(number(overlapRow, "already_sent")).isEqualTo(2);
+		assertThat(number(overlapRow, "rejected")).isEqualTo(3);
+
+		assertThat(jdbc.queryForList("SELECT role, path, sha256 FROM backfill_run_files WHERE run_id = ? ORDER BY role",
+				sampleRun).stream().map(ImportJobFunctionalTests::lowerCaseKeys).toList())
+			.containsExactly(
+					Map.of("role", "batchInput", "path", SAMPLE.resolve("batch-input.jsonl").toString(), "sha256",
+							FileFingerprint.sha256(SAMPLE.resolve("batch-input.jsonl"))),
+					Map.of("role", "errors", "path", SAMPLE.resolve("batch-errors.jsonl").toString(), "sha256",
+							FileFingerprint.sha256(SAMPLE.resolve("batch-errors.jsonl"))),
+					Map.of("role", "output", "path", SAMPLE.resolve("batch-output.jsonl").toString(), "sha256",
+							FileFingerprint.sha256(SAMPLE.resolve("batch-output.jsonl"))));
+		assertThat(jdbc.queryForList("SELECT role, path, sha256 FROM backfill_run_files WHERE run_id = ? ORDER BY role",
+				overlapRun).stream().map(ImportJobFunctionalTests::lowerCaseKeys).toList())
+			.containsExactly(Map.of("role", "file.1", "path", "/in/a.jsonl", "sha256", "abc123"),
+					Map.of("role", "output", "path", mixed.toString(), "sha256", FileFingerprint.sha256(mixed)));
+
+		Map<String, Long> reasons = new java.util.TreeMap<>();
+		jdbc.query("SELECT reason, status_code, count FROM backfill_reject_reasons WHERE run_id = ?", rs -> {
+			assertThat(rs.getObject("status_code")).isNull();
+			reasons.put(rs.getString("reason"), rs.getLong("count"));
+		}, overlapRun);
+		assertThat(reasons).containsExactly(Map.entry("malformed_json", 1L), Map.entry("missing_field", 1L),
+				Map.entry("not_an_object", 1L));
+		assertThat(new java.util.TreeMap<>(runs.find(overlapRun).orElseThrow().rejectReasons())).isEqualTo(reasons);
+
+		Map<String, Object> daily = lowerCaseKeys(jdbc.queryForMap(
+				"SELECT SUM(runs) AS runs, SUM(sent) AS sent, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd "
+						+ "FROM backfill_daily WHERE job_name = 'import'"));
+		assertThat(number(daily, "runs")).isEqualTo(3);
+		assertThat(number(daily, "sent")).isEqualTo(sampleRecords + 2);
+		assertThat(number(daily, "tokens")).isPositive()
+			.isEqualTo(viewRows.stream().map(ImportJobFunctionalTests::lowerCaseKeys)
+				.mapToLong(r -> number(r, "prompt_tokens") + number(r, "completion_tokens")).sum());
+		assertThat((BigDecimal) daily.get("cost_usd")).isEqualByComparingTo(viewRows.stream()
+			.map(r -> (BigDecimal) lowerCaseKeys(r).get("cost_usd")).reduce(BigDecimal.ZERO, BigDecimal::add));
+	}
+
+	static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {
+		Map<String, Object> lower = new java.util.LinkedHashMap<>();
+		row.forEach((key, value) -> lower.put(key.toLowerCase(java.util.Locale.ROOT), value));
+		return lower;
+	}
+
+	static long number(Map<String, Object> row, String column) {
+		assertThat(row).containsKey(column);
+		return ((Number) row.get(column)).longValue();
 	}
 
 	void assertNoTableHoldsTheKey() {
