@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -55,6 +56,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final DeliveryCounters counters;
 
+	private final DeliveryEvents events;
+
 	private final TransactionTemplate ownTransaction;
 
 	private final ExecutorService executor;
@@ -68,12 +71,24 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, TransactionTemplate ownTransaction, ExecutorService executor,
 			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
+		this(ledger, pending, rejects, stats, sink, counters, DeliveryEvents.NONE, ownTransaction, executor, options,
+				jobExecutionId, stepExecutionId);
+	}
+
+	/**
+	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
+	 * @param events told what each delivered chunk did (for metrics); {@link DeliveryEvents#NONE} for nothing
+	 */
+	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
+			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
+			ExecutorService executor, DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
 		this.stats = stats;
 		this.sink = sink;
 		this.counters = counters;
+		this.events = events;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
 		this.options = options;
@@ -145,9 +160,18 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		rejects.save(jobExecutionId, stepExecutionId, unsendable, null);
 		rejectsByStatus.forEach((status, list) -> rejects.save(jobExecutionId, stepExecutionId, list, status));
 		long[] requestCounts = counters.drain();
-		stats.add(stepExecutionId, new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
+		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming));
+				cost, unpriced, withoutTiming);
+		stats.add(stepExecutionId, chunkStats);
+		Map<String, Long> rejectedByReason = new TreeMap<>();
+		for (RejectedRecord reject : unsendable) {
+			rejectedByReason.merge(reject.reason().code(), 1L, Long::sum);
+		}
+		if (!apiRejects.isEmpty()) {
+			rejectedByReason.merge(RejectReason.API_REJECTED.code(), (long) apiRejects.size(), Long::sum);
+		}
+		events.chunkDelivered(chunk.size(), chunkStats, rejectedByReason);
 		if (!apiRejects.isEmpty()) {
 			log.warn("Keywords AI rejected {} log(s) of this chunk; see 'rejects {}'", apiRejects.size(),
 					jobExecutionId);

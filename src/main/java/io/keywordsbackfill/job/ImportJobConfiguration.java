@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -21,6 +22,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keywordsbackfill.delivery.DeliveryCounters;
+import io.keywordsbackfill.delivery.DeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryOptions;
 import io.keywordsbackfill.delivery.DryRunSink;
 import io.keywordsbackfill.delivery.KeywordsAiClient;
@@ -28,6 +30,7 @@ import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.KeywordsLogWriter;
 import io.keywordsbackfill.delivery.Ledger;
 import io.keywordsbackfill.delivery.LogSink;
+import io.keywordsbackfill.delivery.MetricsDeliveryEvents;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RejectStore;
 import io.keywordsbackfill.delivery.RetryPolicy;
@@ -121,19 +124,20 @@ public class ImportJobConfiguration {
 	@StepScope
 	KeywordsLogWriter keywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects,
 			StepStatsStore stats, PlatformTransactionManager transactionManager, ExecutorService deliveryExecutor,
-			BackfillProperties properties, KeywordsAiProperties keywordsAi,
+			BackfillProperties properties, KeywordsAiProperties keywordsAi, MeterRegistry meterRegistry,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		// Plain objects, not step-scoped beans: the delivery threads have no step scope to resolve them in.
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
+		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, meterRegistry, JOB_NAME);
 		LogSink logSink = params.dryRun() ? new DryRunSink(params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()), deliveryCounters);
+				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()), deliveryEvents);
 		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
 				properties.concurrency(), params.dryRun(), params.resend());
-		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, ownTransaction,
-				deliveryExecutor, options, stepExecution.getJobExecutionId(), stepExecution.getId());
+		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, deliveryEvents,
+				ownTransaction, deliveryExecutor, options, stepExecution.getJobExecutionId(), stepExecution.getId());
 	}
 
 }

@@ -6,9 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -38,6 +47,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /**
  * The import job end to end, against a real HTTP server standing in for Keywords AI. Subclasses run it
@@ -71,6 +81,9 @@ abstract class ImportJobFunctionalTests {
 
 	@Autowired
 	RejectStore rejects;
+
+	@Autowired
+	MeterRegistry meterRegistry;
 
 	@Autowired
 	JobRepositoryTestUtils jobRepositoryTestUtils;
@@ -346,6 +359,66 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	@Test
+	void theMeterRegistryCountsWhatTheRunDid() throws Exception {
+		// given: five logs and a malformed line; the one request is answered 503, then 207 with one log refused
+		Path file = dir.resolve("metered.jsonl");
+		Files.writeString(file, String.join("\n", TogetherBatchFiles.outputLine("mt", 1), "not json",
+				TogetherBatchFiles.outputLine("mt", 2), TogetherBatchFiles.outputLine("mt", 3),
+				TogetherBatchFiles.outputLine("mt", 4), TogetherBatchFiles.outputLine("mt", 5)) + "\n",
+				StandardCharsets.UTF_8);
+		keywordsAi.script(n -> switch (n) {
+			case 1 -> new MockResponse.Builder().code(503).body("busy").build();
+			case 2 -> new MockResponse.Builder().code(207)
+				.body("{\"results\":[{\"id\":\"a\",\"status\":\"success\"},{\"status\":\"error\",\"error\":\"bad\"},"
+						+ "{\"id\":\"c\",\"status\":\"success\"},{\"id\":\"d\",\"status\":\"success\"},"
+						+ "{\"id\":\"e\",\"status\":\"success\"}]}")
+				.build();
+			default -> null;
+		});
+		Map<String, Double> before = meters();
+
+		// when
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		// then
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Map<String, Double> after = meters();
+		Map<String, Double> delta = new TreeMap<>();
+		after.forEach((name, value) -> delta.put(name, value - before.getOrDefault(name, 0.0)));
+		RunSummary.Counts counts = runs.find(outcome.execution().getId()).orElseThrow().counts();
+		assertThat(delta).containsEntry("backfill.records.read", 6.0)
+			.containsEntry("backfill.logs.sent", 4.0)
+			.containsEntry("backfill.logs.already_sent", 0.0)
+			.containsEntry("backfill.records.rejected reason=api_rejected", 1.0)
+			.containsEntry("backfill.records.rejected reason=malformed_json", 1.0)
+			.containsEntry("backfill.batches", 1.0)
+			.containsEntry("backfill.retries reason=503", 1.0)
+			.containsEntry("backfill.retry.wait reason=503", 1.0)
+			.containsEntry("backfill.request.latency status=503", 1.0)
+			.containsEntry("backfill.request.latency status=207", 1.0);
+		assertThat(delta.get("backfill.cost.usd")).isPositive()
+			.isCloseTo(counts.costUsd().doubleValue(), offset(1e-9));
+		assertThat(counts.sent()).isEqualTo(4);
+	}
+
+	/** Counter values and timer counts of the import job, keyed by name and the tag that is not 'job'. */
+	Map<String, Double> meters() {
+		Map<String, Double> values = new TreeMap<>();
+		for (Meter meter : meterRegistry.getMeters()) {
+			Meter.Id id = meter.getId();
+			if (!id.getName().startsWith("backfill.") || !"import".equals(id.getTag("job"))) {
+				continue;
+			}
+			String key = id.getName() + id.getTags().stream().filter(t -> !t.getKey().equals("job"))
+				.map(t -> " " + t.getKey() + "=" + t.getValue()).collect(Collectors.joining());
+			double value = meter instanceof Timer timer ? timer.count()
+					: ((Counter) meter).count();
+			values.put(key, value);
+		}
+		return values;
+	}
+
+	@Test
 	void theInspectionViewsShowTheNumbersThatStatusJsonShows() throws Exception {
 		// given: a run of the three sample files, and a run with malformed lines (rejects) and overlap (already sent)
 		LaunchOutcome sample = launcher.launch(sampleParameters(null));
@@ -426,14 +499,14 @@ abstract class ImportJobFunctionalTests {
 			.containsExactly(Map.of("role", "file.1", "path", "/in/a.jsonl", "sha256", "abc123"),
 					Map.of("role", "output", "path", mixed.toString(), "sha256", FileFingerprint.sha256(mixed)));
 
-		Map<String, Long> reasons = new java.util.TreeMap<>();
+		Map<String, Long> reasons = new TreeMap<>();
 		jdbc.query("SELECT reason, status_code, count FROM backfill_reject_reasons WHERE run_id = ?", rs -> {
 			assertThat(rs.getObject("status_code")).isNull();
 			reasons.put(rs.getString("reason"), rs.getLong("count"));
 		}, overlapRun);
 		assertThat(reasons).containsExactly(Map.entry("malformed_json", 1L), Map.entry("missing_field", 1L),
 				Map.entry("not_an_object", 1L));
-		assertThat(new java.util.TreeMap<>(runs.find(overlapRun).orElseThrow().rejectReasons())).isEqualTo(reasons);
+		assertThat(new TreeMap<>(runs.find(overlapRun).orElseThrow().rejectReasons())).isEqualTo(reasons);
 
 		Map<String, Object> daily = lowerCaseKeys(jdbc.queryForMap(
 				"SELECT SUM(runs) AS runs, SUM(sent) AS sent, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd "
@@ -448,8 +521,8 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {
-		Map<String, Object> lower = new java.util.LinkedHashMap<>();
-		row.forEach((key, value) -> lower.put(key.toLowerCase(java.util.Locale.ROOT), value));
+		Map<String, Object> lower = new LinkedHashMap<>();
+		row.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
 		return lower;
 	}
 
