@@ -71,13 +71,14 @@ public class ImportJobConfiguration {
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			BackfillProperties properties, ItemStreamReader<SourceItem> sourceReader,
 			SourceItemProcessor sourceItemProcessor, KeywordsLogWriter keywordsLogWriter,
-			StepStatsListener stepStatsListener) {
+			StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
 		return new StepBuilder(STEP_NAME, jobRepository).<SourceItem, ProcessedItem>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
 			.reader(sourceReader)
 			.processor(sourceItemProcessor)
 			.writer(keywordsLogWriter)
 			.listener(stepStatsListener)
+			.listener(progressReporter)
 			.build();
 	}
 

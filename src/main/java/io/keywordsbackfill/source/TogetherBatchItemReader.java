@@ -2,6 +2,7 @@ package io.keywordsbackfill.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Objects;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -26,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and refuses to resume in a file whose content changed. Memory does not grow with the output file:
  * only the input file's ids and offsets are held.
  */
-public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
+public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, ProgressAware {
 
 	public static final String DEFAULT_NAME = "togetherBatchReader";
 
@@ -55,6 +56,13 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 	private LineReader lines;
 
 	private int part;
+
+	private long outputBytes;
+
+	// Written by the step thread, read by the progress reporter's thread.
+	private volatile long bytesRead;
+
+	private volatile long bytesTotal = -1;
 
 	/**
 	 * @param output the output file (required)
@@ -106,6 +114,9 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 			this.parser = new TogetherBatchLineParser(this.mapper, this.index);
 			this.part = savedPart;
 			this.lines = LineReader.open(file.path(), offset, line, this.maxLineBytes);
+			this.outputBytes = Files.size(this.output.path());
+			this.bytesTotal = this.outputBytes + ((this.errors != null) ? Files.size(this.errors.path()) : 0);
+			trackBytes();
 		}
 		catch (IOException | UncheckedIOException ex) {
 			closeQuietly();
@@ -126,10 +137,12 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 					this.lines = null;
 					this.lines = LineReader.open(this.errors.path(), 0, 1, this.maxLineBytes);
 					this.part = PART_ERRORS;
+					trackBytes();
 					continue;
 				}
 				return null;
 			}
+			trackBytes();
 			if (line.ok() && line.text().isBlank()) {
 				continue;
 			}
@@ -165,6 +178,20 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 			this.lines = null;
 			this.index = null;
 		}
+	}
+
+	@Override
+	public long bytesRead() {
+		return this.bytesRead;
+	}
+
+	@Override
+	public long bytesTotal() {
+		return this.bytesTotal;
+	}
+
+	private void trackBytes() {
+		this.bytesRead = ((this.part == PART_ERRORS) ? this.outputBytes : 0) + this.lines.fileBytesRead();
 	}
 
 	/** The input file's duplicate {@code custom_id}s (first kept), for the run summary; 0 before open. */

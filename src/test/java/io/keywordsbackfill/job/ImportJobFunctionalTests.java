@@ -159,6 +159,18 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	@Test
+	void theEndOfTheStepIsLoggedWithTheBytesOfTheFilesRead(CapturedOutput output) throws Exception {
+		ImportParameters params = generated(30);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		long size = Files.size(params.output());
+		assertThat(output.getErr()).contains("run=" + outcome.execution().getId() + " job=import")
+			.contains("Step ended: read=30 bytes=" + size + "/" + size + " percent=100 ")
+			.contains(" sent=30 already_sent=0 rejected=0");
+	}
+
+	@Test
 	void theSameFilesAgainAreReportedDoneAndANewRunSendsNothingTwice() throws Exception {
 		ImportParameters params = generated(30);
 		assertThat(launcher.launch(params).execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
