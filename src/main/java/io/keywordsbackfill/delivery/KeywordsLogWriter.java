@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -191,9 +192,21 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
+		// The delivery threads log retries and splits: give them the run's log context (run, job, file).
+		Map<String, String> logContext = MDC.getCopyOfContextMap();
 		for (List<OutgoingLog> batch : batches) {
 			List<MappedLog> batchLogs = batch.stream().map(o -> bySourceId.get(o.sourceId())).toList();
-			futures.add(executor.submit(() -> sendOne(batchLogs, batch)));
+			futures.add(executor.submit(() -> {
+				if (logContext != null) {
+					MDC.setContextMap(logContext);
+				}
+				try {
+					return sendOne(batchLogs, batch);
+				}
+				finally {
+					MDC.clear();
+				}
+			}));
 		}
 		List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
 		Exception failure = null;

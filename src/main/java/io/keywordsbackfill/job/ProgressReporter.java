@@ -114,6 +114,10 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	@Override
 	public void beforeChunk(Chunk<SourceItem> chunk) {
 		Tracker tracker = current();
+		if (tracker != null) {
+			// the reader has put the file it reads into the log context by now
+			tracker.mdc = MDC.getCopyOfContextMap();
+		}
 		if (tracker != null && !tracker.resolved) {
 			// The reader is open by now (it is not in beforeStep), and this thread is in the step scope that
 			// the reader's proxy needs to find this step's reader.
@@ -327,7 +331,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 
 		final Instant started;
 
-		final Map<String, String> mdc;
+		volatile Map<String, String> mdc;
 
 		volatile boolean resolved;
 

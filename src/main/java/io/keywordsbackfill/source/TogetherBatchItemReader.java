@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Objects;
 
+import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -30,6 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, ProgressAware {
 
 	public static final String DEFAULT_NAME = "togetherBatchReader";
+
+	/** The MDC key under which the file being read is put while the reader is open (on the reading thread). */
+	public static final String LOG_FILE_KEY = "file";
 
 	static final int PART_OUTPUT = 0;
 
@@ -114,6 +118,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 			this.parser = new TogetherBatchLineParser(this.mapper, this.index);
 			this.part = savedPart;
 			this.lines = LineReader.open(file.path(), offset, line, this.maxLineBytes);
+			MDC.put(LOG_FILE_KEY, file.displayName());
 			this.outputBytes = Files.size(this.output.path());
 			this.bytesTotal = this.outputBytes + ((this.errors != null) ? Files.size(this.errors.path()) : 0);
 			trackBytes();
@@ -137,6 +142,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 					this.lines = null;
 					this.lines = LineReader.open(this.errors.path(), 0, 1, this.maxLineBytes);
 					this.part = PART_ERRORS;
+					MDC.put(LOG_FILE_KEY, this.errors.displayName());
 					trackBytes();
 					continue;
 				}
@@ -177,6 +183,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 		finally {
 			this.lines = null;
 			this.index = null;
+			MDC.remove(LOG_FILE_KEY);
 		}
 	}
 

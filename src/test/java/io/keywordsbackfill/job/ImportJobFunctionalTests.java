@@ -371,7 +371,7 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	@Test
-	void theMeterRegistryCountsWhatTheRunDid() throws Exception {
+	void theMeterRegistryCountsWhatTheRunDid(CapturedOutput output) throws Exception {
 		// given: five logs and a malformed line; the one request is answered 503, then 207 with one log refused
 		Path file = dir.resolve("metered.jsonl");
 		Files.writeString(file, String.join("\n", TogetherBatchFiles.outputLine("mt", 1), "not json",
@@ -411,6 +411,9 @@ abstract class ImportJobFunctionalTests {
 		assertThat(delta.get("backfill.cost.usd")).isPositive()
 			.isCloseTo(counts.costUsd().doubleValue(), offset(1e-9));
 		assertThat(counts.sent()).isEqualTo(4);
+		// the retry is logged by a delivery thread, with the run's log context
+		assertThat(output.getErr()).contains("run=" + outcome.execution().getId() + " job=import file=" + file
+				+ " Retrying a Keywords AI batch request");
 	}
 
 	/** Counter values and timer counts of the import job, keyed by name and the tag that is not 'job'. */
