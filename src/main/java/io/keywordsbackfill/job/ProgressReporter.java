@@ -18,6 +18,7 @@ import org.slf4j.MDC;
 import org.springframework.aop.scope.ScopedObject;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.ItemReadListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
@@ -40,13 +41,14 @@ import io.keywordsbackfill.source.ProgressAware;
  * {@code log}) a log line every {@code backfill.progress-interval} and one when the step ends; {@code off}
  * shows nothing.
  * <p>
- * Records read and their rate come from the step execution, as they are read. Bytes, percentage and ETA come
+ * Records read and their rate are counted as they are read. Bytes, percentage and ETA come
  * from the reader only when it is {@link ProgressAware}; otherwise they are left out rather than guessed. Sent,
  * already sent and rejected are the step's statistics as of the last chunk (delivery counts them per chunk).
  * The ETA assumes the rest of the files goes at the byte rate of this execution so far.
  */
 @Component
-class ProgressReporter implements StepExecutionListener, ChunkListener<SourceItem, ProcessedItem>, DisposableBean {
+class ProgressReporter implements StepExecutionListener, ChunkListener<SourceItem, ProcessedItem>,
+		ItemReadListener<SourceItem>, DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
 
@@ -117,17 +119,35 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		if (tracker != null) {
 			// the reader has put the file it reads into the log context by now
 			tracker.mdc = MDC.getCopyOfContextMap();
+			resolveReader(tracker);
 		}
-		if (tracker != null && !tracker.resolved) {
-			// The reader is open by now (it is not in beforeStep), and this thread is in the step scope that
-			// the reader's proxy needs to find this step's reader.
-			Object reader = (sourceReader instanceof ScopedObject scoped) ? scoped.getTargetObject() : sourceReader;
-			if (reader instanceof ProgressAware aware) {
-				tracker.baselineBytes = aware.bytesRead();
-				tracker.baselineAt = clock.instant();
-				tracker.reader = aware;
-			}
-			tracker.resolved = true;
+	}
+
+	/**
+	 * Finds the step's reader behind its step-scoped proxy, once. Called on the step thread after the reader
+	 * was opened (it is not in beforeStep): the proxy needs the step scope of this thread to find it.
+	 */
+	private void resolveReader(Tracker tracker) {
+		if (tracker.resolved) {
+			return;
+		}
+		Object reader = (sourceReader instanceof ScopedObject scoped) ? scoped.getTargetObject() : sourceReader;
+		if (reader instanceof ProgressAware aware) {
+			tracker.baselineBytes = aware.bytesRead();
+			tracker.baselineAt = clock.instant();
+			tracker.reader = aware;
+		}
+		tracker.resolved = true;
+	}
+
+	@Override
+	public void afterRead(SourceItem item) {
+		Tracker tracker = current();
+		if (tracker != null) {
+			// Batch calls beforeChunk with the chunk already read: resolve here to show bytes from the start
+			resolveReader(tracker);
+			// only the step thread writes it, so the increment of the volatile is safe
+			tracker.itemsRead++;
 		}
 	}
 
@@ -213,7 +233,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 			}
 		}
 		ChunkStats delivered = tracker.delivered;
-		return new Snapshot(tracker.step.getReadCount(), bytesRead, bytesTotal,
+		// Batch adds a chunk's reads to the step execution only when the chunk ends
+		long read = Math.max(tracker.itemsRead, tracker.step.getReadCount());
+		return new Snapshot(read, bytesRead, bytesTotal,
 				Duration.between(tracker.started, now), eta, (delivered != null) ? delivered.sent() : 0,
 				(delivered != null) ? delivered.alreadySent() : 0, (delivered != null) ? delivered.rejected() : 0);
 	}
@@ -342,6 +364,8 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		volatile Instant baselineAt;
 
 		volatile ChunkStats delivered;
+
+		volatile long itemsRead;
 
 		Instant lastDraw;
 
