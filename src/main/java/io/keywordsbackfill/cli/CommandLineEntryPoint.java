@@ -1,6 +1,8 @@
 package io.keywordsbackfill.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,13 +47,26 @@ public final class CommandLineEntryPoint {
 
 		private ConfigurableApplicationContext context;
 
+		private final List<String> arguments = new ArrayList<>();
+
+		/**
+		 * Sets a property of the context, above every other source (as a {@code --name=value} argument).
+		 * @throws IllegalStateException once the context has started
+		 */
+		synchronized void property(String name, String value) {
+			if (context != null) {
+				throw new IllegalStateException("the application context has started; cannot set " + name);
+			}
+			arguments.add("--" + name + "=" + value);
+		}
+
 		synchronized ConfigurableApplicationContext get() {
 			if (context == null) {
 				SpringApplication application = new SpringApplication(KeywordsBackfillApplication.class);
 				application.setLogStartupInfo(false);
 				// The import command closes the context itself on SIGTERM, after the current chunk.
 				application.setRegisterShutdownHook(false);
-				context = application.run();
+				context = application.run(arguments.toArray(String[]::new));
 			}
 			return context;
 		}

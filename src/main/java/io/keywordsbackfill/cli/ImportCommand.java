@@ -92,6 +92,10 @@ class ImportCommand implements Callable<Integer> {
 	@Option(names = "--new-run", description = "Start a new run even if these files were imported before (the ledger still drops what was sent).")
 	boolean newRun;
 
+	@Option(names = "--no-progress",
+			description = "No live progress line on the terminal; log a progress line every backfill.progress-interval instead.")
+	boolean noProgress;
+
 	@Option(names = "--resend", description = "Send every record again, ignoring the ledger of accepted logs (implies --new-run).")
 	boolean resend;
 
@@ -108,6 +112,9 @@ class ImportCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
 		ImportParameters params = parameters();
+		if (noProgress) {
+			parent.context.property("backfill.progress", "log");
+		}
 		if (!dryRun) {
 			KeywordsAiProperties keywordsAi = parent.context.bean(KeywordsAiProperties.class);
 			if (keywordsAi.apiKey() == null || keywordsAi.apiKey().isBlank()) {

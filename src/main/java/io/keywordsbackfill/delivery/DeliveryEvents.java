@@ -1,6 +1,7 @@
 package io.keywordsbackfill.delivery;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Callbacks through which delivery reports what it did, so runs can count requests, retries and waits.
@@ -21,6 +22,17 @@ public interface DeliveryEvents {
 
 	/** A batch answered 400/413 as a whole is being split in two to isolate bad logs. */
 	default void batchSplit(int statusCode, int size) {
+	}
+
+	/**
+	 * A chunk was delivered: called once per chunk by the writer, after its counts were added to the step's
+	 * statistics. Not called for a chunk whose delivery failed; its records are counted again by the run that
+	 * delivers them (as sent or already sent).
+	 * @param records the records of the chunk (every record read becomes a log or a reject)
+	 * @param stats what the chunk sent, found already sent, rejected, and cost
+	 * @param rejectedByReason rejected records by {@link io.keywordsbackfill.record.RejectReason#code() reason code}
+	 */
+	default void chunkDelivered(int records, ChunkStats stats, Map<String, Long> rejectedByReason) {
 	}
 
 }

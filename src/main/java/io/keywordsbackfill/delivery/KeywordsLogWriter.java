@@ -7,12 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -55,6 +57,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final DeliveryCounters counters;
 
+	private final DeliveryEvents events;
+
 	private final TransactionTemplate ownTransaction;
 
 	private final ExecutorService executor;
@@ -70,12 +74,26 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, TransactionTemplate ownTransaction, ExecutorService executor,
 			DeliveryThrottle throttle, DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
+		this(ledger, pending, rejects, stats, sink, counters, DeliveryEvents.NONE, ownTransaction, executor, throttle,
+				options, jobExecutionId, stepExecutionId);
+	}
+
+	/**
+	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
+	 * @param events told what each delivered chunk did (for metrics); {@link DeliveryEvents#NONE} for nothing
+	 * @param throttle the run's rate and concurrency limits, shared by its partitions
+	 */
+	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
+			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
+			ExecutorService executor, DeliveryThrottle throttle, DeliveryOptions options, long jobExecutionId,
+			long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
 		this.stats = stats;
 		this.sink = sink;
 		this.counters = counters;
+		this.events = events;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
 		this.throttle = throttle;
@@ -148,9 +166,18 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		rejects.save(jobExecutionId, stepExecutionId, unsendable, null);
 		rejectsByStatus.forEach((status, list) -> rejects.save(jobExecutionId, stepExecutionId, list, status));
 		long[] requestCounts = counters.drain();
-		stats.add(stepExecutionId, new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
+		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming));
+				cost, unpriced, withoutTiming);
+		stats.add(stepExecutionId, chunkStats);
+		Map<String, Long> rejectedByReason = new TreeMap<>();
+		for (RejectedRecord reject : unsendable) {
+			rejectedByReason.merge(reject.reason().code(), 1L, Long::sum);
+		}
+		if (!apiRejects.isEmpty()) {
+			rejectedByReason.merge(RejectReason.API_REJECTED.code(), (long) apiRejects.size(), Long::sum);
+		}
+		events.chunkDelivered(chunk.size(), chunkStats, rejectedByReason);
 		if (!apiRejects.isEmpty()) {
 			log.warn("Keywords AI rejected {} log(s) of this chunk; see 'rejects {}'", apiRejects.size(),
 					jobExecutionId);
@@ -170,9 +197,21 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
+		// The delivery threads log retries and splits: give them the run's log context (run, job, file).
+		Map<String, String> logContext = MDC.getCopyOfContextMap();
 		for (List<OutgoingLog> batch : batches) {
 			List<MappedLog> batchLogs = batch.stream().map(o -> bySourceId.get(o.sourceId())).toList();
-			futures.add(executor.submit(() -> sendOne(batchLogs, batch)));
+			futures.add(executor.submit(() -> {
+				if (logContext != null) {
+					MDC.setContextMap(logContext);
+				}
+				try {
+					return sendOne(batchLogs, batch);
+				}
+				finally {
+					MDC.clear();
+				}
+			}));
 		}
 		List<BatchOutcome> outcomes = new ArrayList<>(batches.size());
 		Exception failure = null;

@@ -1,5 +1,8 @@
 package io.keywordsbackfill.delivery;
 
+import java.util.List;
+import java.util.Optional;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -24,6 +27,18 @@ public class StepStatsStore {
 			jdbc.update("INSERT INTO backfill_step_stats (step_execution_id, job_execution_id) VALUES (?, ?)",
 					stepExecutionId, jobExecutionId);
 		}
+	}
+
+	/** The counters of a step execution as committed so far (as seen by the caller's transaction), if any. */
+	public Optional<ChunkStats> find(long stepExecutionId) {
+		List<ChunkStats> rows = jdbc.query("SELECT sent, already_sent, rejected, batches, requests, retries, "
+				+ "wait_millis, prompt_tokens, completion_tokens, cost_usd, unpriced, without_timing "
+				+ "FROM backfill_step_stats WHERE step_execution_id = ?",
+				(rs, i) -> new ChunkStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+						rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getBigDecimal(10),
+						rs.getLong(11), rs.getLong(12)),
+				stepExecutionId);
+		return rows.stream().findFirst();
 	}
 
 	public void add(long stepExecutionId, ChunkStats stats) {

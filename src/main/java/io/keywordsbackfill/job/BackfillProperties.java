@@ -1,8 +1,10 @@
 package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -23,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param adaptiveConcurrency grow the limit while latency is steady, cut it on 429/503 or rising latency
  * @param rateLimit optional ceilings on logs and requests per second
  * @param pricesFile an optional price catalog that overrides or extends the one shipped in the jar
+ * @param progress how a run shows its progress: {@code auto} a live line on a terminal and log lines
+ * otherwise, {@code log} log lines only, {@code off} nothing
+ * @param progressInterval how often a progress log line is written
  */
 @Validated
 @ConfigurationProperties("backfill")
@@ -34,13 +39,25 @@ public record BackfillProperties(
 		@DefaultValue("32") @Min(1) @Max(256) int maxConcurrency,
 		@DefaultValue("true") boolean adaptiveConcurrency,
 		@DefaultValue @Valid RateLimit rateLimit,
-		Path pricesFile) {
+		Path pricesFile,
+		@DefaultValue("auto") Progress progress,
+		@DefaultValue("10s") Duration progressInterval) {
 
 	public BackfillProperties {
 		if (maxConcurrency < concurrency) {
 			throw new IllegalArgumentException("backfill.max-concurrency (" + maxConcurrency
 					+ ") must not be below backfill.concurrency (" + concurrency + ")");
 		}
+	}
+
+	@AssertTrue(message = "progressInterval must be positive")
+	boolean isProgressIntervalPositive() {
+		return progressInterval == null || progressInterval.compareTo(Duration.ZERO) > 0;
+	}
+
+	/** Values of {@code backfill.progress}. */
+	public enum Progress {
+		AUTO, LOG, OFF
 	}
 
 	/**

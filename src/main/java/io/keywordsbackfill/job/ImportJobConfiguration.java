@@ -2,9 +2,12 @@ package io.keywordsbackfill.job;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.MDC;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -23,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keywordsbackfill.delivery.CompositeDeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryCounters;
+import io.keywordsbackfill.delivery.DeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryOptions;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
 import io.keywordsbackfill.delivery.KeywordsAiClient;
@@ -30,6 +34,7 @@ import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.KeywordsLogWriter;
 import io.keywordsbackfill.delivery.Ledger;
 import io.keywordsbackfill.delivery.LogSink;
+import io.keywordsbackfill.delivery.MetricsDeliveryEvents;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RejectStore;
 import io.keywordsbackfill.delivery.RetryPolicy;
@@ -80,6 +85,21 @@ public class ImportJobConfiguration {
 			BackfillProperties properties) {
 		SimpleAsyncTaskExecutor partitionThreads = new SimpleAsyncTaskExecutor("partition-");
 		partitionThreads.setConcurrencyLimit(properties.partitions());
+		// Log lines of a partition carry the run's context (run id, job), set on the launching thread.
+		partitionThreads.setTaskDecorator(task -> {
+			Map<String, String> logContext = MDC.getCopyOfContextMap();
+			return () -> {
+				if (logContext != null) {
+					MDC.setContextMap(logContext);
+				}
+				try {
+					task.run();
+				}
+				finally {
+					MDC.clear();
+				}
+			};
+		});
 		return new StepBuilder(STEP_NAME, jobRepository).partitioner(PARTITION_STEP_NAME, importPartitioner)
 			.step(deliverPartitionStep)
 			.gridSize(properties.partitions())
@@ -91,7 +111,7 @@ public class ImportJobConfiguration {
 	Step deliverPartitionStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			BackfillProperties properties, ItemStreamReader<SourceItem> sourceReader,
 			SourceItemProcessor sourceItemProcessor, KeywordsLogWriter keywordsLogWriter,
-			StepStatsListener stepStatsListener) {
+			StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
 		return new StepBuilder(PARTITION_STEP_NAME, jobRepository)
 			.<SourceItem, ProcessedItem>chunk(properties.chunkSize())
 			.transactionManager(transactionManager)
@@ -99,6 +119,7 @@ public class ImportJobConfiguration {
 			.processor(sourceItemProcessor)
 			.writer(keywordsLogWriter)
 			.listener(stepStatsListener)
+			.listener(progressReporter)
 			.build();
 	}
 
@@ -155,20 +176,22 @@ public class ImportJobConfiguration {
 	KeywordsLogWriter keywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects,
 			StepStatsStore stats, PlatformTransactionManager transactionManager, ExecutorService deliveryExecutor,
 			RunResources runResources, KeywordsAiProperties keywordsAi, BackfillProperties properties,
-			@Value("#{stepExecution}") StepExecution stepExecution) {
+			MeterRegistry meterRegistry, @Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		// Plain objects, not scoped beans: the delivery threads have no step scope to resolve them in.
 		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
+		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, meterRegistry, JOB_NAME);
 		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
 				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
-						new CompositeDeliveryEvents(List.of(deliveryCounters, throttle.concurrency())));
+						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
 		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
 				properties.maxConcurrency(), params.dryRun(), params.resend());
-		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, ownTransaction,
-				deliveryExecutor, throttle, options, stepExecution.getJobExecutionId(), stepExecution.getId());
+		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, deliveryEvents,
+				ownTransaction, deliveryExecutor, throttle, options, stepExecution.getJobExecutionId(),
+				stepExecution.getId());
 	}
 
 }

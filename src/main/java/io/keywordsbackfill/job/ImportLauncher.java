@@ -129,15 +129,23 @@ public class ImportLauncher {
 		return execution;
 	}
 
-	/** Called by the job listener so that a stop request can find the running execution. */
+	/**
+	 * Called by the job listener so that a stop request can find the running execution. Puts the run into
+	 * the log context: {@code run} and {@code job} (fields of JSON log lines) and {@code context}, the two as
+	 * text for the plain log pattern.
+	 */
 	void running(JobExecution execution) {
 		current.set(execution);
+		MDC.put("run", String.valueOf(execution.getId()));
+		MDC.put("job", execution.getJobInstance().getJobName());
 		MDC.put("context", "run=" + execution.getId() + " job=" + execution.getJobInstance().getJobName() + " ");
 	}
 
 	void finished(JobExecution execution) {
 		current.compareAndSet(execution, null);
 		MDC.remove("context");
+		MDC.remove("run");
+		MDC.remove("job");
 	}
 
 	@FunctionalInterface

@@ -1,5 +1,6 @@
 package io.keywordsbackfill.source;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -44,6 +45,9 @@ public final class LineReader implements AutoCloseable {
 
 	private final boolean gzip;
 
+	/** Compressed bytes taken from the file, for gzip only; null for a plain file. */
+	private final CountingInputStream compressed;
+
 	private final int maxLineBytes;
 
 	private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -79,7 +83,8 @@ public final class LineReader implements AutoCloseable {
 			if (this.gzip) {
 				// gzip has no index: the only way to a decompressed offset is to inflate everything
 				// before it. Restarting a gzip file therefore costs a re-read (not a re-send).
-				this.in = new GZIPInputStream(Channels.newInputStream(this.channel.position(0)), BUFFER_SIZE);
+				this.compressed = new CountingInputStream(Channels.newInputStream(this.channel.position(0)));
+				this.in = new GZIPInputStream(this.compressed, BUFFER_SIZE);
 				discard(byteOffset);
 			}
 			else {
@@ -88,6 +93,7 @@ public final class LineReader implements AutoCloseable {
 							+ byteOffset + " (was the file changed?)");
 				}
 				// A plain file is seeked: a restart never reads what was already processed.
+				this.compressed = null;
 				this.channel.position(byteOffset);
 				this.in = Channels.newInputStream(this.channel);
 				this.position = byteOffset;
@@ -123,6 +129,14 @@ public final class LineReader implements AutoCloseable {
 	/** The byte offset at which the next line starts: the position to save after the last returned line. */
 	public long nextByteOffset() {
 		return this.position;
+	}
+
+	/**
+	 * How far into the file, as stored on disk, reading has got: the next byte offset for a plain file, the
+	 * compressed bytes inflated so far for gzip (read ahead by up to one buffer). For progress, not positions.
+	 */
+	public long fileBytesRead() {
+		return (this.compressed != null) ? this.compressed.count : this.position;
 	}
 
 	/** The number of the next line: the line number to save after the last returned line. */
@@ -277,6 +291,38 @@ public final class LineReader implements AutoCloseable {
 			}
 		}
 		return (magic.get(0) & 0xff) == 0x1f && (magic.get(1) & 0xff) == 0x8b;
+	}
+
+	/** Counts the bytes read through it; read by one thread only, like the LineReader. */
+	private static final class CountingInputStream extends FilterInputStream {
+
+		private long count;
+
+		CountingInputStream(InputStream in) {
+			super(in);
+		}
+
+		@Override
+		public int read() throws IOException {
+			int b = super.read();
+			this.count += (b >= 0) ? 1 : 0;
+			return b;
+		}
+
+		@Override
+		public int read(byte[] b, int off, int len) throws IOException {
+			int n = super.read(b, off, len);
+			this.count += Math.max(n, 0);
+			return n;
+		}
+
+		@Override
+		public long skip(long n) throws IOException {
+			long skipped = super.skip(n);
+			this.count += skipped;
+			return skipped;
+		}
+
 	}
 
 	@Override

@@ -2,8 +2,10 @@ package io.keywordsbackfill.source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Objects;
 
+import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -26,9 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
  * and refuses to resume in a file whose content changed. Memory does not grow with the output file:
  * only the input file's ids and offsets are held.
  */
-public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
+public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, ProgressAware {
 
 	public static final String DEFAULT_NAME = "togetherBatchReader";
+
+	/** The MDC key under which the file being read is put while the reader is open (on the reading thread). */
+	public static final String LOG_FILE_KEY = "file";
 
 	static final int PART_OUTPUT = 0;
 
@@ -57,6 +62,13 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 	private int part;
 
 	private FileRange range = FileRange.WHOLE;
+
+	private long outputBytes;
+
+	// Written by the step thread, read by the progress reporter's thread.
+	private volatile long bytesRead;
+
+	private volatile long bytesTotal = -1;
 
 	/**
 	 * @param output the output file (required)
@@ -120,6 +132,10 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 			this.parser = new TogetherBatchLineParser(this.mapper, this.index);
 			this.part = savedPart;
 			this.lines = LineReader.open(file.path(), offset, line, this.maxLineBytes);
+			MDC.put(LOG_FILE_KEY, file.displayName());
+			this.outputBytes = Files.size(this.output.path());
+			this.bytesTotal = this.outputBytes + ((this.errors != null) ? Files.size(this.errors.path()) : 0);
+			trackBytes();
 		}
 		catch (IOException | UncheckedIOException ex) {
 			closeQuietly();
@@ -140,10 +156,13 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 					this.lines = null;
 					this.lines = LineReader.open(this.errors.path(), 0, 1, this.maxLineBytes);
 					this.part = PART_ERRORS;
+					MDC.put(LOG_FILE_KEY, this.errors.displayName());
+					trackBytes();
 					continue;
 				}
 				return null;
 			}
+			trackBytes();
 			if (line.ok() && line.text().isBlank()) {
 				continue;
 			}
@@ -178,7 +197,22 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem> {
 		finally {
 			this.lines = null;
 			this.index = null;
+			MDC.remove(LOG_FILE_KEY);
 		}
+	}
+
+	@Override
+	public long bytesRead() {
+		return this.bytesRead;
+	}
+
+	@Override
+	public long bytesTotal() {
+		return this.bytesTotal;
+	}
+
+	private void trackBytes() {
+		this.bytesRead = ((this.part == PART_ERRORS) ? this.outputBytes : 0) + this.lines.fileBytesRead();
 	}
 
 	/** The input file's duplicate {@code custom_id}s (first kept), for the run summary; 0 before open. */

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * {@code continue-on-error}, hide real schema errors; a migration runs once and fails loudly.
  */
 @Component
-class SpringBatchSchemaMigration implements JavaMigration {
+public class SpringBatchSchemaMigration implements JavaMigration {
 
 	@Override
 	public MigrationVersion getVersion() {

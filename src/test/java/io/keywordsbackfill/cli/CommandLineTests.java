@@ -4,12 +4,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -133,6 +137,35 @@ class CommandLineTests {
 		run("status");
 
 		assertThat(out.toString() + err.toString()).doesNotContain(key);
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void withStructuredLoggingEachLogLineIsJsonWithTheRunInItsFields(CapturedOutput output) {
+		System.setProperty("logging.structured.format.console", "logstash");
+		try {
+			int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+					"--dry-run", "--no-progress", "--batch-completed-at", "2025-03-13T11:00:00Z", "--out",
+					dir.resolve("r.jsonl").toString());
+			assertThat(exit).as(err.toString()).isZero();
+		}
+		finally {
+			System.clearProperty("logging.structured.format.console");
+			// Boot copies the format into this system property, and the logback configuration reads it there
+			System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
+		}
+		// a context started without it brings the plain pattern back for the tests that follow
+		run("status");
+
+		JsonMapper json = JsonMapper.builder().build();
+		List<JsonNode> lines = output.getErr().lines().filter(line -> line.startsWith("{\"@timestamp\""))
+			.map(json::readTree).toList();
+		JsonNode stepEnded = lines.stream().filter(line -> line.path("message").asString().startsWith("Step ended"))
+			.findFirst().orElseThrow(() -> new AssertionError("no JSON 'Step ended' line in:\n" + output.getErr()));
+		assertThat(stepEnded.path("run").asString()).isEqualTo("1");
+		assertThat(stepEnded.path("job").asString()).isEqualTo("import");
+		assertThat(stepEnded.path("level").asString()).isEqualTo("INFO");
+		assertThat(stepEnded.path("message").asString()).contains("read=11");
 	}
 
 }

@@ -1,5 +1,18 @@
 package io.keywordsbackfill.job;
 
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.keywordsbackfill.source.FileFingerprint;
+import io.keywordsbackfill.status.StatusRenderer;
+import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.offset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +80,11 @@ abstract class ImportJobFunctionalTests {
 
 	@Autowired
 	RejectStore rejects;
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Autowired
+	MeterRegistry meterRegistry;
 
 	@Autowired
 	JobRepositoryTestUtils jobRepositoryTestUtils;
@@ -478,6 +496,182 @@ abstract class ImportJobFunctionalTests {
 		Process process = new ProcessBuilder("true").start();
 		process.waitFor();
 		return process.pid();
+	}
+
+	@Test
+	void theMeterRegistryCountsWhatTheRunDid(CapturedOutput output) throws Exception {
+		// given: five logs and a malformed line; the one request is answered 503, then 207 with one log refused
+		Path file = dir.resolve("metered.jsonl");
+		Files.writeString(file, String.join("\n", TogetherBatchFiles.outputLine("mt", 1), "not json",
+				TogetherBatchFiles.outputLine("mt", 2), TogetherBatchFiles.outputLine("mt", 3),
+				TogetherBatchFiles.outputLine("mt", 4), TogetherBatchFiles.outputLine("mt", 5)) + "\n",
+				StandardCharsets.UTF_8);
+		keywordsAi.script(n -> switch (n) {
+			case 1 -> new MockResponse.Builder().code(503).body("busy").build();
+			case 2 -> new MockResponse.Builder().code(207)
+				.body("{\"results\":[{\"id\":\"a\",\"status\":\"success\"},{\"status\":\"error\",\"error\":\"bad\"},"
+						+ "{\"id\":\"c\",\"status\":\"success\"},{\"id\":\"d\",\"status\":\"success\"},"
+						+ "{\"id\":\"e\",\"status\":\"success\"}]}")
+				.build();
+			default -> null;
+		});
+		Map<String, Double> before = meters();
+
+		// when
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		// then
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Map<String, Double> after = meters();
+		Map<String, Double> delta = new TreeMap<>();
+		after.forEach((name, value) -> delta.put(name, value - before.getOrDefault(name, 0.0)));
+		RunSummary.Counts counts = runs.find(outcome.execution().getId()).orElseThrow().counts();
+		assertThat(delta).containsEntry("backfill.records.read", 6.0)
+			.containsEntry("backfill.logs.sent", 4.0)
+			.containsEntry("backfill.logs.already_sent", 0.0)
+			.containsEntry("backfill.records.rejected reason=api_rejected", 1.0)
+			.containsEntry("backfill.records.rejected reason=malformed_json", 1.0)
+			.containsEntry("backfill.batches", 1.0)
+			.containsEntry("backfill.retries reason=503", 1.0)
+			.containsEntry("backfill.retry.wait reason=503", 1.0)
+			.containsEntry("backfill.request.latency status=503", 1.0)
+			.containsEntry("backfill.request.latency status=207", 1.0);
+		assertThat(delta.get("backfill.cost.usd")).isPositive()
+			.isCloseTo(counts.costUsd().doubleValue(), offset(1e-9));
+		assertThat(counts.sent()).isEqualTo(4);
+		// the retry is logged by a delivery thread, with the run's log context
+		assertThat(output.getErr()).contains("run=" + outcome.execution().getId() + " job=import file=" + file
+				+ " Retrying a Keywords AI batch request");
+	}
+
+	/** Counter values and timer counts of the import job, keyed by name and the tag that is not 'job'. */
+	Map<String, Double> meters() {
+		Map<String, Double> values = new TreeMap<>();
+		for (Meter meter : meterRegistry.getMeters()) {
+			Meter.Id id = meter.getId();
+			if (!id.getName().startsWith("backfill.") || !"import".equals(id.getTag("job"))) {
+				continue;
+			}
+			String key = id.getName() + id.getTags().stream().filter(t -> !t.getKey().equals("job"))
+				.map(t -> " " + t.getKey() + "=" + t.getValue()).collect(Collectors.joining());
+			double value = meter instanceof Timer timer ? timer.count()
+					: ((Counter) meter).count();
+			values.put(key, value);
+		}
+		return values;
+	}
+
+	@Test
+	void theInspectionViewsShowTheNumbersThatStatusJsonShows() throws Exception {
+		// given: a run of the three sample files, and a run with malformed lines (rejects) and overlap (already sent)
+		LaunchOutcome sample = launcher.launch(sampleParameters(null));
+		Path mixed = dir.resolve("mixed.jsonl");
+		Files.writeString(mixed, String.join("\n", TogetherBatchFiles.outputLine("v", 1), "not json",
+				"{\"custom_id\":\"req-9\"}", "[1]", TogetherBatchFiles.outputLine("v", 2)) + "\n",
+				StandardCharsets.UTF_8);
+		launcher.launch(parameters(mixed));
+		LaunchOutcome overlap = launcher.launch(withRunId(parameters(mixed)));
+		long sampleRun = sample.execution().getId();
+		long overlapRun = overlap.execution().getId();
+		jdbc.update("INSERT INTO BATCH_JOB_EXECUTION_PARAMS (JOB_EXECUTION_ID, PARAMETER_NAME, PARAMETER_TYPE, "
+				+ "PARAMETER_VALUE, IDENTIFYING) VALUES (?, 'input.0.file.1.path', 'java.lang.String', '/in/a.jsonl', 'N'), "
+				+ "(?, 'input.0.file.1.sha256', 'java.lang.String', 'abc123', 'Y')", overlapRun, overlapRun);
+
+		// when
+		JsonNode status = JSON.readTree(StatusRenderer.json(runs.recent(10)));
+		List<Map<String, Object>> viewRows = jdbc.queryForList("SELECT * FROM backfill_runs ORDER BY run_id DESC");
+
+		// then: every run, every number, as status --json shows it
+		assertThat(status.size()).isEqualTo(3);
+		assertThat(viewRows).hasSize(3);
+		for (int i = 0; i < viewRows.size(); i++) {
+			Map<String, Object> row = lowerCaseKeys(viewRows.get(i));
+			JsonNode run = status.get(i);
+			JsonNode counts = run.path("counts");
+			assertThat(number(row, "run_id")).isEqualTo(run.path("id").asLong());
+			assertThat(number(row, "instance_id")).isEqualTo(run.path("instance_id").asLong());
+			assertThat(row.get("job_name")).isEqualTo(run.path("job").asString()).isEqualTo("import");
+			assertThat(row.get("status")).isEqualTo(run.path("status").asString()).isEqualTo("COMPLETED");
+			assertThat(row.get("exit_code")).isEqualTo(run.path("exit_code").asString());
+			assertThat((BigDecimal) row.get("duration_seconds")).isEqualByComparingTo(run.path("duration_seconds").decimalValue());
+			assertThat(number(row, "records_read")).isEqualTo(counts.path("read").asLong());
+			assertThat(number(row, "sent")).isEqualTo(counts.path("sent").asLong());
+			assertThat(number(row, "already_sent")).isEqualTo(counts.path("already_sent").asLong());
+			assertThat(number(row, "rejected")).isEqualTo(counts.path("rejected").asLong());
+			assertThat(number(row, "retries")).isEqualTo(counts.path("retries").asLong());
+			assertThat(((BigDecimal) row.get("wait_seconds")).movePointRight(3).longValue())
+				.isEqualTo(counts.path("wait_millis").asLong());
+			assertThat(number(row, "prompt_tokens")).isEqualTo(counts.path("prompt_tokens").asLong());
+			assertThat(number(row, "completion_tokens")).isEqualTo(counts.path("completion_tokens").asLong());
+			assertThat((BigDecimal) row.get("cost_usd")).isEqualByComparingTo(counts.path("cost_usd").decimalValue());
+			if (run.has("records_per_second")) {
+				assertThat((BigDecimal) row.get("records_per_second"))
+					.isEqualByComparingTo(run.path("records_per_second").decimalValue());
+			}
+			else {
+				assertThat(row.get("records_per_second")).isNull();
+			}
+		}
+		// and the numbers are the run's real ones, not merely equal
+		long sampleRecords = nonBlankLines(SAMPLE.resolve("batch-output.jsonl"))
+				+ nonBlankLines(SAMPLE.resolve("batch-errors.jsonl"));
+		Map<String, Object> sampleRow = lowerCaseKeys(
+				jdbc.queryForMap("SELECT * FROM backfill_runs WHERE run_id = ?", sampleRun));
+		assertThat(number(sampleRow, "records_read")).isEqualTo(sampleRecords);
+		assertThat(number(sampleRow, "sent")).isEqualTo(sampleRecords);
+		assertThat(number(sampleRow, "prompt_tokens")).isPositive();
+		assertThat((BigDecimal) sampleRow.get("cost_usd")).isPositive();
+		Map<String, Object> overlapRow = lowerCaseKeys(
+				jdbc.queryForMap("SELECT * FROM backfill_runs WHERE run_id = ?", overlapRun));
+		assertThat(number(overlapRow, "records_read")).isEqualTo(5);
+		assertThat(number(overlapRow, "sent")).isZero();
+		assertThat(number(overlapRow, "already_sent")).isEqualTo(2);
+		assertThat(number(overlapRow, "rejected")).isEqualTo(3);
+
+		assertThat(jdbc.queryForList("SELECT role, path, sha256 FROM backfill_run_files WHERE run_id = ? ORDER BY role",
+				sampleRun).stream().map(ImportJobFunctionalTests::lowerCaseKeys).toList())
+			.containsExactly(
+					Map.of("role", "input.0.file.0", "path", SAMPLE.resolve("batch-output.jsonl").toString(), "sha256",
+							FileFingerprint.sha256(SAMPLE.resolve("batch-output.jsonl"))),
+					Map.of("role", "input.0.file.0.batchInput", "path", SAMPLE.resolve("batch-input.jsonl").toString(), "sha256",
+							FileFingerprint.sha256(SAMPLE.resolve("batch-input.jsonl"))),
+					Map.of("role", "input.0.file.0.errors", "path", SAMPLE.resolve("batch-errors.jsonl").toString(),
+							"sha256", FileFingerprint.sha256(SAMPLE.resolve("batch-errors.jsonl"))));
+		assertThat(jdbc.queryForList("SELECT role, path, sha256 FROM backfill_run_files WHERE run_id = ? ORDER BY role",
+				overlapRun).stream().map(ImportJobFunctionalTests::lowerCaseKeys).toList())
+			.containsExactly(Map.of("role", "input.0.file.0", "path", mixed.toString(), "sha256", FileFingerprint.sha256(mixed)),
+					Map.of("role", "input.0.file.1", "path", "/in/a.jsonl", "sha256", "abc123"));
+
+		Map<String, Long> reasons = new TreeMap<>();
+		jdbc.query("SELECT reason, status_code, count FROM backfill_reject_reasons WHERE run_id = ?", rs -> {
+			assertThat(rs.getObject("status_code")).isNull();
+			reasons.put(rs.getString("reason"), rs.getLong("count"));
+		}, overlapRun);
+		assertThat(reasons).containsExactly(Map.entry("malformed_json", 1L), Map.entry("missing_field", 1L),
+				Map.entry("not_an_object", 1L));
+		assertThat(new TreeMap<>(runs.find(overlapRun).orElseThrow().rejectReasons())).isEqualTo(reasons);
+
+		Map<String, Object> daily = lowerCaseKeys(jdbc.queryForMap(
+				"SELECT SUM(runs) AS runs, SUM(sent) AS sent, SUM(tokens) AS tokens, SUM(cost_usd) AS cost_usd "
+						+ "FROM backfill_daily WHERE job_name = 'import'"));
+		assertThat(number(daily, "runs")).isEqualTo(3);
+		assertThat(number(daily, "sent")).isEqualTo(sampleRecords + 2);
+		assertThat(number(daily, "tokens")).isPositive()
+			.isEqualTo(viewRows.stream().map(ImportJobFunctionalTests::lowerCaseKeys)
+				.mapToLong(r -> number(r, "prompt_tokens") + number(r, "completion_tokens")).sum());
+		assertThat((BigDecimal) daily.get("cost_usd")).isEqualByComparingTo(viewRows.stream()
+			.map(r -> (BigDecimal) lowerCaseKeys(r).get("cost_usd")).reduce(BigDecimal.ZERO, BigDecimal::add));
+	}
+
+	static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {
+		Map<String, Object> lower = new LinkedHashMap<>();
+		row.forEach((key, value) -> lower.put(key.toLowerCase(Locale.ROOT), value));
+		return lower;
+	}
+
+	static long number(Map<String, Object> row, String column) {
+		assertThat(row).containsKey(column);
+		return ((Number) row.get(column)).longValue();
 	}
 
 	void assertNoTableHoldsTheKey() {

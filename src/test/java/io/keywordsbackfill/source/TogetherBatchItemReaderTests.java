@@ -203,6 +203,51 @@ class TogetherBatchItemReaderTests {
 	}
 
 	@Test
+	void tellsItsProgressInBytesOfTheOutputThenTheErrorFile() throws Exception {
+		long outputSize = Files.size(SAMPLES.resolve("batch-output.jsonl"));
+		long total = outputSize + Files.size(SAMPLES.resolve("batch-errors.jsonl"));
+		ExecutionContext context = new ExecutionContext();
+		TogetherBatchItemReader reader = sampleReader();
+		assertThat(reader.bytesTotal()).isEqualTo(-1);
+		reader.open(context);
+		assertThat(reader.bytesTotal()).isEqualTo(total);
+		assertThat(reader.bytesRead()).isZero();
+
+		reader.read();
+		long afterOne = reader.bytesRead();
+		assertThat(afterOne).isPositive().isLessThan(outputSize);
+		reader.update(context);
+		assertThat(afterOne).isEqualTo(context.getLong("togetherBatchReader.offset"));
+		for (int i = 1; i < 12; i++) {
+			reader.read();
+		}
+		assertThat(reader.bytesRead()).isEqualTo(total);
+		reader.close();
+
+		// a resumed reader starts where the saved position is, not at 0
+		TogetherBatchItemReader resumed = sampleReader();
+		ExecutionContext afterFirst = new ExecutionContext();
+		afterFirst.putInt("togetherBatchReader.part", 0);
+		afterFirst.putLong("togetherBatchReader.offset", afterOne);
+		afterFirst.putLong("togetherBatchReader.line", 2);
+		resumed.open(afterFirst);
+		assertThat(resumed.bytesRead()).isEqualTo(afterOne);
+		resumed.close();
+	}
+
+	@Test
+	void tellsTheProgressOfAGzipFileInCompressedBytes() throws Exception {
+		Path output = gzip(SAMPLES.resolve("batch-output.jsonl"), "output.bin");
+		TogetherBatchItemReader reader = new TogetherBatchItemReader(SourceFile.of(output), null, null);
+
+		readAll(reader, new ExecutionContext());
+
+		// not the decompressed offset, which would run past the file's size
+		assertThat(reader.bytesTotal()).isEqualTo(Files.size(output));
+		assertThat(reader.bytesRead()).isEqualTo(Files.size(output));
+	}
+
+	@Test
 	void acceptsAnErrorGivenAsPlainString() throws Exception {
 		Path file = this.dir.resolve("errors.jsonl");
 		Files.writeString(file, "{\"custom_id\":\"s-1\",\"error\":\"upstream timeout\"}\n");

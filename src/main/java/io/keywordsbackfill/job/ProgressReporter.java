@@ -1,0 +1,382 @@
+package io.keywordsbackfill.job;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.aop.scope.ScopedObject;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.ChunkListener;
+import org.springframework.batch.core.listener.ItemReadListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import io.keywordsbackfill.delivery.ChunkStats;
+import io.keywordsbackfill.delivery.StepStatsStore;
+import io.keywordsbackfill.mapping.ProcessedItem;
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.source.ProgressAware;
+
+/**
+ * Shows how a running step gets on. With {@code backfill.progress=auto} on a terminal ({@link System#console()}
+ * present), one line on stderr redrawn with {@code \r} at most about four times a second; otherwise (or with
+ * {@code log}) a log line every {@code backfill.progress-interval} and one when the step ends; {@code off}
+ * shows nothing.
+ * <p>
+ * Records read and their rate are counted as they are read. Bytes, percentage and ETA come
+ * from the reader only when it is {@link ProgressAware}; otherwise they are left out rather than guessed. Sent,
+ * already sent and rejected are the step's statistics as of the last chunk (delivery counts them per chunk).
+ * The ETA assumes the rest of the files goes at the byte rate of this execution so far.
+ */
+@Component
+class ProgressReporter implements StepExecutionListener, ChunkListener<SourceItem, ProcessedItem>,
+		ItemReadListener<SourceItem>, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
+
+	static final Duration LIVE_PERIOD = Duration.ofMillis(250);
+
+	// A tick of the fixed-rate schedule can come a little early; only skip ticks that come much too early.
+	static final Duration MIN_REDRAW_GAP = Duration.ofMillis(200);
+
+	private final ItemStreamReader<SourceItem> sourceReader;
+
+	private final StepStatsStore stats;
+
+	private final Clock clock;
+
+	private final BackfillProperties.Progress mode;
+
+	private final Duration logInterval;
+
+	private final PrintStream terminal;
+
+	private final boolean scheduled;
+
+	private final Map<Long, Tracker> trackers = new ConcurrentHashMap<>();
+
+	private ScheduledExecutorService ticker;
+
+	@Autowired
+	ProgressReporter(ItemStreamReader<SourceItem> sourceReader, StepStatsStore stats, Clock clock,
+			BackfillProperties properties) {
+		this(sourceReader, stats, clock, properties.progress(), properties.progressInterval(),
+				(properties.progress() == BackfillProperties.Progress.AUTO && System.console() != null) ? System.err
+						: null,
+				true);
+	}
+
+	/**
+	 * @param terminal where the live line goes, or null for log lines
+	 * @param scheduled whether ticks are scheduled; tests call {@link #tick(long)} themselves
+	 */
+	ProgressReporter(ItemStreamReader<SourceItem> sourceReader, StepStatsStore stats, Clock clock,
+			BackfillProperties.Progress mode, Duration logInterval, PrintStream terminal, boolean scheduled) {
+		this.sourceReader = sourceReader;
+		this.stats = stats;
+		this.clock = clock;
+		this.mode = mode;
+		this.logInterval = logInterval;
+		this.terminal = terminal;
+		this.scheduled = scheduled;
+	}
+
+	@Override
+	public void beforeStep(StepExecution stepExecution) {
+		if (mode == BackfillProperties.Progress.OFF) {
+			return;
+		}
+		Tracker tracker = new Tracker(stepExecution, clock.instant(), MDC.getCopyOfContextMap());
+		trackers.put(stepExecution.getId(), tracker);
+		if (scheduled) {
+			Duration period = (terminal != null) ? LIVE_PERIOD : logInterval;
+			tracker.future = ticker().scheduleAtFixedRate(() -> tick(stepExecution.getId()), period.toMillis(),
+					period.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public void beforeChunk(Chunk<SourceItem> chunk) {
+		Tracker tracker = current();
+		if (tracker != null) {
+			// the reader has put the file it reads into the log context by now
+			tracker.mdc = MDC.getCopyOfContextMap();
+			resolveReader(tracker);
+		}
+	}
+
+	/**
+	 * Finds the step's reader behind its step-scoped proxy, once. Called on the step thread after the reader
+	 * was opened (it is not in beforeStep): the proxy needs the step scope of this thread to find it.
+	 */
+	private void resolveReader(Tracker tracker) {
+		if (tracker.resolved) {
+			return;
+		}
+		Object reader = (sourceReader instanceof ScopedObject scoped) ? scoped.getTargetObject() : sourceReader;
+		if (reader instanceof ProgressAware aware) {
+			tracker.baselineBytes = aware.bytesRead();
+			tracker.baselineAt = clock.instant();
+			tracker.reader = aware;
+		}
+		tracker.resolved = true;
+	}
+
+	@Override
+	public void afterRead(SourceItem item) {
+		Tracker tracker = current();
+		if (tracker != null) {
+			// Batch calls beforeChunk with the chunk already read: resolve here to show bytes from the start
+			resolveReader(tracker);
+			// only the step thread writes it, so the increment of the volatile is safe
+			tracker.itemsRead++;
+		}
+	}
+
+	@Override
+	public void afterChunk(Chunk<ProcessedItem> chunk) {
+		Tracker tracker = current();
+		if (tracker != null) {
+			tracker.delivered = stats.find(tracker.step.getId()).orElse(null);
+		}
+	}
+
+	@Override
+	public ExitStatus afterStep(StepExecution stepExecution) {
+		Tracker tracker = trackers.remove(stepExecution.getId());
+		if (tracker == null) {
+			return null;
+		}
+		if (tracker.future != null) {
+			tracker.future.cancel(false);
+		}
+		tracker.delivered = stats.find(stepExecution.getId()).orElse(tracker.delivered);
+		synchronized (tracker) {
+			if (terminal != null) {
+				terminal.print("\r" + line(snapshot(tracker)) + "\033[K\n");
+				terminal.flush();
+			}
+			else {
+				log.info("Step ended: {}", keyValues(snapshot(tracker)));
+			}
+		}
+		return null;
+	}
+
+	/** Draws the live line or writes the log line of a step, unless the last one was drawn just now. */
+	void tick(long stepExecutionId) {
+		Tracker tracker = trackers.get(stepExecutionId);
+		if (tracker == null) {
+			return;
+		}
+		synchronized (tracker) {
+			Instant now = clock.instant();
+			if (terminal != null && tracker.lastDraw != null
+					&& Duration.between(tracker.lastDraw, now).compareTo(MIN_REDRAW_GAP) < 0) {
+				return;
+			}
+			tracker.lastDraw = now;
+			if (terminal != null) {
+				// \033[K clears what a longer previous line left behind
+				terminal.print("\r" + line(snapshot(tracker)) + "\033[K");
+				terminal.flush();
+			}
+			else {
+				Map<String, String> previous = MDC.getCopyOfContextMap();
+				try {
+					if (tracker.mdc != null) {
+						MDC.setContextMap(tracker.mdc);
+					}
+					log.info("Progress: {}", keyValues(snapshot(tracker)));
+				}
+				finally {
+					if (previous != null) {
+						MDC.setContextMap(previous);
+					}
+					else {
+						MDC.clear();
+					}
+				}
+			}
+		}
+	}
+
+	private Snapshot snapshot(Tracker tracker) {
+		Instant now = clock.instant();
+		ProgressAware reader = tracker.reader;
+		long bytesRead = (reader != null) ? reader.bytesRead() : -1;
+		long bytesTotal = (reader != null) ? reader.bytesTotal() : -1;
+		Duration eta = null;
+		if (reader != null && bytesTotal > 0 && tracker.baselineAt != null) {
+			double seconds = Duration.between(tracker.baselineAt, now).toMillis() / 1000.0;
+			long done = bytesRead - tracker.baselineBytes;
+			if (seconds > 0 && done > 0) {
+				eta = Duration.ofSeconds(Math.round(Math.max(0, bytesTotal - bytesRead) / (done / seconds)));
+			}
+		}
+		ChunkStats delivered = tracker.delivered;
+		// Batch adds a chunk's reads to the step execution only when the chunk ends
+		long read = Math.max(tracker.itemsRead, tracker.step.getReadCount());
+		return new Snapshot(read, bytesRead, bytesTotal,
+				Duration.between(tracker.started, now), eta, (delivered != null) ? delivered.sent() : 0,
+				(delivered != null) ? delivered.alreadySent() : 0, (delivered != null) ? delivered.rejected() : 0);
+	}
+
+	/** The live line, e.g. {@code read 1,200 | 3.1 MiB of 9.4 MiB (33%) | 410 rec/s | ETA 12s | sent ...}. */
+	static String line(Snapshot s) {
+		StringBuilder text = new StringBuilder("read ").append(String.format(Locale.ROOT, "%,d", s.read()));
+		if (s.bytesKnown()) {
+			text.append(" | ").append(bytes(s.bytesRead())).append(" of ").append(bytes(s.bytesTotal()))
+				.append(" (").append(s.percent()).append("%)");
+		}
+		text.append(" | ").append(String.format(Locale.ROOT, "%,.0f", s.recordsPerSecond())).append(" rec/s");
+		if (s.bytesKnown()) {
+			text.append(" | ETA ").append(s.eta() == null ? "-" : duration(s.eta()));
+		}
+		text.append(String.format(Locale.ROOT, " | sent %,d already %,d rejected %,d", s.sent(), s.alreadySent(),
+				s.rejected()));
+		return text.toString();
+	}
+
+	/** The log line's key=value pairs; bytes, percent and eta only when the reader tells its bytes. */
+	static String keyValues(Snapshot s) {
+		StringBuilder text = new StringBuilder("read=").append(s.read());
+		if (s.bytesKnown()) {
+			text.append(" bytes=").append(s.bytesRead()).append('/').append(s.bytesTotal()).append(" percent=")
+				.append(s.percent());
+		}
+		text.append(String.format(Locale.ROOT, " rate=%.1f/s", s.recordsPerSecond()));
+		if (s.bytesKnown()) {
+			text.append(" eta=").append(s.eta() == null ? "-" : duration(s.eta()));
+		}
+		text.append(" elapsed=").append(duration(s.elapsed()))
+			.append(" sent=").append(s.sent())
+			.append(" already_sent=").append(s.alreadySent())
+			.append(" rejected=").append(s.rejected());
+		return text.toString();
+	}
+
+	static String bytes(long bytes) {
+		if (bytes < 1024) {
+			return bytes + " B";
+		}
+		String[] units = { "KiB", "MiB", "GiB", "TiB" };
+		double value = bytes;
+		int unit = -1;
+		while (value >= 1024 && unit < units.length - 1) {
+			value /= 1024;
+			unit++;
+		}
+		return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+	}
+
+	static String duration(Duration duration) {
+		long seconds = duration.toSeconds();
+		if (seconds < 60) {
+			return seconds + "s";
+		}
+		if (seconds < 3600) {
+			return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+		}
+		return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+	}
+
+	private Tracker current() {
+		StepContext context = StepSynchronizationManager.getContext();
+		return (context != null) ? trackers.get(context.getStepExecution().getId()) : null;
+	}
+
+	private synchronized ScheduledExecutorService ticker() {
+		if (ticker == null) {
+			ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+				Thread thread = new Thread(runnable, "progress");
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+		return ticker;
+	}
+
+	@Override
+	public synchronized void destroy() {
+		if (ticker != null) {
+			ticker.shutdownNow();
+		}
+	}
+
+	/**
+	 * What the progress line shows at one moment.
+	 * @param bytesRead bytes of the files read, or -1 when the reader does not tell
+	 * @param bytesTotal total bytes of the files, or -1 when unknown
+	 * @param eta time left at the byte rate so far, or null when it cannot be told yet
+	 */
+	record Snapshot(long read, long bytesRead, long bytesTotal, Duration elapsed, Duration eta, long sent,
+			long alreadySent, long rejected) {
+
+		boolean bytesKnown() {
+			return bytesRead >= 0 && bytesTotal > 0;
+		}
+
+		long percent() {
+			return Math.min(100, bytesRead * 100 / bytesTotal);
+		}
+
+		double recordsPerSecond() {
+			long millis = elapsed.toMillis();
+			return (millis > 0) ? read * 1000.0 / millis : 0;
+		}
+
+	}
+
+	/** The state of one running step; written by the step thread, read by the ticker. */
+	private static final class Tracker {
+
+		final StepExecution step;
+
+		final Instant started;
+
+		volatile Map<String, String> mdc;
+
+		volatile boolean resolved;
+
+		volatile ProgressAware reader;
+
+		volatile long baselineBytes;
+
+		volatile Instant baselineAt;
+
+		volatile ChunkStats delivered;
+
+		volatile long itemsRead;
+
+		Instant lastDraw;
+
+		ScheduledFuture<?> future;
+
+		Tracker(StepExecution step, Instant started, Map<String, String> mdc) {
+			this.step = step;
+			this.started = started;
+			this.mdc = mdc;
+		}
+
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.keywordsbackfill.job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.test.MetaDataInstanceFactory;
+
+import io.keywordsbackfill.delivery.ChunkStats;
+import io.keywordsbackfill.delivery.StepStatsStore;
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.source.ProgressAware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The progress line and log line, driven by hand with a clock that only moves when told. */
+class ProgressReporterTests {
+
+	final MutableClock clock = new MutableClock();
+
+	final ByteArrayOutputStream terminalBytes = new ByteArrayOutputStream();
+
+	final PrintStream terminal = new PrintStream(terminalBytes, true, StandardCharsets.UTF_8);
+
+	final FakeReader reader = new FakeReader();
+
+	final ChunkStats delivered = new ChunkStats(90, 5, 3, 2, 2, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0);
+
+	final StepStatsStore stats = new StepStatsStore(null) {
+		@Override
+		public Optional<ChunkStats> find(long stepExecutionId) {
+			return Optional.of(delivered);
+		}
+	};
+
+	final StepExecution step = MetaDataInstanceFactory.createStepExecution();
+
+	@AfterEach
+	void leaveStepScope() {
+		StepSynchronizationManager.close();
+	}
+
+	@Test
+	void onATerminalRedrawsOneLineWithRecordsBytesRateEtaAndDeliveryCounts() {
+		ProgressReporter reporter = new ProgressReporter(reader, stats, clock, BackfillProperties.Progress.AUTO,
+				Duration.ofSeconds(10), terminal, false);
+		reporter.beforeStep(step);
+		StepSynchronizationManager.register(step);
+		reader.total = 4 * 1024 * 1024;
+		reporter.beforeChunk(new Chunk<>());
+
+		// when: 2 seconds later 100 records and 1 MiB have been read, and one chunk was delivered
+		clock.advance(Duration.ofSeconds(2));
+		step.setReadCount(100);
+		reader.read = 1024 * 1024;
+		reporter.afterChunk(new Chunk<>());
+		reporter.tick(step.getId());
+
+		// then: a whole line, starting with \r and clearing the rest of the old one
+		assertThat(terminal()).isEqualTo(
+				"\rread 100 | 1.0 MiB of 4.0 MiB (25%) | 50 rec/s | ETA 6s | sent 90 already 5 rejected 3\033[K");
+
+		// a tick 100 ms later draws nothing: at most about four lines a second
+		clock.advance(Duration.ofMillis(100));
+		reporter.tick(step.getId());
+		assertThat(terminal().split("\r", -1)).hasSize(2);
+
+		clock.advance(Duration.ofMillis(150));
+		reporter.tick(step.getId());
+		assertThat(terminal().split("\r", -1)).hasSize(3);
+
+		// the step's end draws the line a last time and ends it
+		reporter.afterStep(step);
+		String ended = terminal();
+		assertThat(ended).endsWith("\033[K\n");
+		reporter.tick(step.getId());
+		assertThat(terminal()).isEqualTo(ended);
+	}
+
+	@Test
+	void withoutByteCountsTheLineLeavesBytesAndEtaOut() {
+		ItemStreamReader<SourceItem> plainReader = new ItemStreamReader<>() {
+			@Override
+			public SourceItem read() {
+				return null;
+			}
+		};
+		ProgressReporter reporter = new ProgressReporter(plainReader, stats, clock, BackfillProperties.Progress.AUTO,
+				Duration.ofSeconds(10), terminal, false);
+		reporter.beforeStep(step);
+		StepSynchronizationManager.register(step);
+		reporter.beforeChunk(new Chunk<>());
+		clock.advance(Duration.ofSeconds(5));
+		step.setReadCount(10);
+
+		reporter.tick(step.getId());
+
+		assertThat(terminal()).isEqualTo("\rread 10 | 2 rec/s | sent 0 already 0 rejected 0\033[K");
+	}
+
+	@Test
+	void logLinesAreKeyValuePairs() {
+		ProgressReporter.Snapshot snapshot = new ProgressReporter.Snapshot(1234, 3_000_000, 12_000_000,
+				Duration.ofSeconds(61), Duration.ofMinutes(3), 1200, 30, 4);
+
+		assertThat(ProgressReporter.keyValues(snapshot)).isEqualTo("read=1234 bytes=3000000/12000000 percent=25 "
+				+ "rate=20.2/s eta=3m00s elapsed=1m01s sent=1200 already_sent=30 rejected=4");
+		assertThat(ProgressReporter.line(snapshot))
+			.isEqualTo("read 1,234 | 2.9 MiB of 11.4 MiB (25%) | 20 rec/s | ETA 3m00s | sent 1,200 already 30 rejected 4");
+	}
+
+	@Test
+	void offShowsNothing() {
+		ProgressReporter reporter = new ProgressReporter(reader, stats, clock, BackfillProperties.Progress.OFF,
+				Duration.ofSeconds(10), terminal, false);
+		reporter.beforeStep(step);
+		reporter.tick(step.getId());
+		reporter.afterStep(step);
+
+		assertThat(terminal()).isEmpty();
+	}
+
+	String terminal() {
+		return terminalBytes.toString(StandardCharsets.UTF_8);
+	}
+
+	static final class FakeReader implements ItemStreamReader<SourceItem>, ProgressAware {
+
+		volatile long read;
+
+		volatile long total = -1;
+
+		@Override
+		public SourceItem read() {
+			return null;
+		}
+
+		@Override
+		public void open(ExecutionContext executionContext) {
+		}
+
+		@Override
+		public long bytesRead() {
+			return read;
+		}
+
+		@Override
+		public long bytesTotal() {
+			return total;
+		}
+
+	}
+
+	static final class MutableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+		void advance(Duration duration) {
+			now = now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return now;
+		}
+
+	}
+
+}
