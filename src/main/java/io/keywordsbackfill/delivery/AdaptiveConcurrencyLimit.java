@@ -7,9 +7,9 @@ import java.util.function.LongSupplier;
  * How many requests may be in flight at once, adjusted from what the server says (additive increase,
  * multiplicative decrease, like TCP and Vector's adaptive request concurrency).
  * <p>
- * The limit grows by one per round trip while requests come back at the limit with steady latency, and is
- * cut by a quarter on 429/503 or when latency rises well above its moving baseline, at most once per round
- * trip so that one burst of slow answers counts once. Unlike Vector, waits the server asks for
+ * The limit grows by one per round trip while requests fill it and latency is steady, and is cut by a
+ * quarter on 429/503 or when the recent latency (fast moving average) rises to twice its slow moving
+ * average, at most once per round trip so that one burst of slow answers counts once. Unlike Vector, waits the server asks for
  * (Retry-After) are honoured by {@link RetryPolicy}; this class only decides how many may be in flight.
  * Thread-safe; {@link #acquire()} blocks.
  */
@@ -32,8 +32,10 @@ public class AdaptiveConcurrencyLimit implements DeliveryEvents {
 
 	private int inFlight;
 
+	/** Slow moving average of latency: what "normal" is. */
 	private double baselineNanos;
 
+	/** Fast moving average of latency: what it is now. */
 	private double averageNanos;
 
 	private long lastDecreaseNanos;
@@ -99,9 +101,8 @@ public class AdaptiveConcurrencyLimit implements DeliveryEvents {
 		}
 		long nanos = latency.toNanos();
 		this.averageNanos = (this.averageNanos == 0) ? nanos : 0.8 * this.averageNanos + 0.2 * nanos;
-		// The baseline follows falls at once and rises slowly: it estimates the unloaded latency.
-		this.baselineNanos = (this.baselineNanos == 0 || nanos < this.baselineNanos) ? nanos
-				: 0.98 * this.baselineNanos + 0.02 * nanos;
+		// A slow average, not the minimum: one lucky fast answer must not make every normal one look slow.
+		this.baselineNanos = (this.baselineNanos == 0) ? nanos : 0.95 * this.baselineNanos + 0.05 * nanos;
 		boolean overloaded = statusCode == 429 || statusCode == 503;
 		boolean slow = this.averageNanos > LATENCY_RISE * this.baselineNanos;
 		long now = this.nanoTime.getAsLong();

@@ -14,6 +14,9 @@ import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.record.UnreadableRecord;
 import io.keywordsbackfill.record.UsageRecord;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,8 +52,12 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 
 	private final int maxLineBytes;
 
+	// Strings stay strings: a number where an id belongs is a bad field, not an id.
 	private final JsonMapper mapper = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.withCoercionConfig(LogicalType.Textual, config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 		.build();
 
 	private TogetherBatchIndex index;

@@ -50,38 +50,47 @@ final class TogetherBatchLineParser {
 		if (flawed != null) {
 			return flawed;
 		}
-		JsonNode node;
-		try {
-			node = this.mapper.readTree(line.text());
+		TogetherBatchOutputLine output = fastParse(line.text());
+		String customId;
+		String fallbackId;
+		if (output != null) {
+			customId = output.customId();
+			fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
 		}
-		catch (JacksonException ex) {
-			return unreadable(position, null, RejectReason.MALFORMED_JSON, "not valid JSON: " + describe(ex), line);
-		}
-		if (node == null || !node.isObject()) {
-			String type = (node == null) ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT);
-			return unreadable(position, null, RejectReason.NOT_AN_OBJECT, "line is a JSON " + type + ", not an object",
-					line);
-		}
-		JsonNode customIdNode = node.get("custom_id");
-		if (customIdNode == null || customIdNode.isNull()) {
-			return unreadable(position, null, RejectReason.MISSING_FIELD, "missing \"custom_id\"", line);
-		}
-		if (!customIdNode.isString()) {
-			return unreadable(position, null, RejectReason.INVALID_FIELD, "\"custom_id\" is a "
-					+ customIdNode.getNodeType().name().toLowerCase(Locale.ROOT) + ", expected a string", line);
-		}
-		String customId = customIdNode.stringValue();
-		if (customId.isEmpty() || customId.length() > MAX_CUSTOM_ID_LENGTH) {
-			return unreadable(position, null, RejectReason.INVALID_FIELD,
-					"\"custom_id\" must have 1 to 64 characters, has " + customId.length(), line);
-		}
-		String fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
-		TogetherBatchOutputLine output;
-		try {
-			output = this.mapper.treeToValue(node, TogetherBatchOutputLine.class);
-		}
-		catch (JacksonException ex) {
-			return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, describe(ex), line);
+		else {
+			// The slow path reads the line as a tree to say exactly what is wrong with it.
+			JsonNode node;
+			try {
+				node = this.mapper.readTree(line.text());
+			}
+			catch (JacksonException ex) {
+				return unreadable(position, null, RejectReason.MALFORMED_JSON, "not valid JSON: " + describe(ex), line);
+			}
+			if (node == null || !node.isObject()) {
+				String type = (node == null) ? "empty" : node.getNodeType().name().toLowerCase(Locale.ROOT);
+				return unreadable(position, null, RejectReason.NOT_AN_OBJECT, "line is a JSON " + type + ", not an object",
+						line);
+			}
+			JsonNode customIdNode = node.get("custom_id");
+			if (customIdNode == null || customIdNode.isNull()) {
+				return unreadable(position, null, RejectReason.MISSING_FIELD, "missing \"custom_id\"", line);
+			}
+			if (!customIdNode.isString()) {
+				return unreadable(position, null, RejectReason.INVALID_FIELD, "\"custom_id\" is a "
+						+ customIdNode.getNodeType().name().toLowerCase(Locale.ROOT) + ", expected a string", line);
+			}
+			customId = customIdNode.stringValue();
+			if (customId.isEmpty() || customId.length() > MAX_CUSTOM_ID_LENGTH) {
+				return unreadable(position, null, RejectReason.INVALID_FIELD,
+						"\"custom_id\" must have 1 to 64 characters, has " + customId.length(), line);
+			}
+			fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
+			try {
+				output = this.mapper.treeToValue(node, TogetherBatchOutputLine.class);
+			}
+			catch (JacksonException ex) {
+				return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, describe(ex), line);
+			}
 		}
 		ChatCompletion body = output.body();
 		if (body == null && output.error() == null) {
@@ -109,6 +118,21 @@ final class TogetherBatchLineParser {
 		return new UsageRecord(position, sourceId(output, fallbackId), model, prompt, completion, usage, completedAt,
 				null, null, null, statusCode(output), failed ? errorMessage(output.error()) : null, customer,
 				parameters, true, null);
+	}
+
+	/**
+	 * One pass straight into the record, for the common well-formed line; null when the line needs the
+	 * slow path's diagnosis (any parse error, or a missing or invalid custom_id).
+	 */
+	private TogetherBatchOutputLine fastParse(String text) {
+		try {
+			TogetherBatchOutputLine output = this.mapper.readValue(text, TogetherBatchOutputLine.class);
+			String customId = (output != null) ? output.customId() : null;
+			return (customId != null && !customId.isEmpty() && customId.length() <= MAX_CUSTOM_ID_LENGTH) ? output : null;
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
 	}
 
 	private TogetherBatchInputLine.Body request(String customId) throws IOException {

@@ -39,7 +39,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
+import io.keywordsbackfill.delivery.DeliveryEvents;
+import io.keywordsbackfill.delivery.KeywordsAiClient;
+import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.RejectStore;
+import io.keywordsbackfill.delivery.ReplayService;
+import io.keywordsbackfill.delivery.RetryPolicy;
 import io.keywordsbackfill.source.SourceFile;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.RunSummary;
@@ -88,6 +93,12 @@ abstract class ImportJobFunctionalTests {
 
 	@Autowired
 	JobRepositoryTestUtils jobRepositoryTestUtils;
+
+	@Autowired
+	ReplayService replay;
+
+	@Autowired
+	KeywordsAiProperties keywordsAiProperties;
 
 	@TempDir
 	Path dir;
@@ -489,6 +500,38 @@ abstract class ImportJobFunctionalTests {
 				new java.util.zip.GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
 			return reader.lines().filter(line -> !line.isBlank()).count();
 		}
+	}
+
+	@Test
+	void replaySendsTheRefusedLogsOnceTheCauseIsFixed() throws Exception {
+		// given: a run where Keywords AI refused two of five logs
+		ImportParameters params = generated(5);
+		keywordsAi.script(n -> n == 1 ? new MockResponse.Builder().code(207)
+			.body("{\"results\":[{\"id\":\"a\",\"status\":\"success\"},{\"status\":\"error\",\"error\":\"quota\"},"
+					+ "{\"id\":\"c\",\"status\":\"success\"},{\"status\":\"error\",\"error\":\"quota\"},"
+					+ "{\"id\":\"e\",\"status\":\"success\"}]}")
+			.build() : null);
+		long run = launcher.launch(params).execution().getId();
+		keywordsAi.script(n -> null);
+		int requestsBefore = keywordsAi.requests().size();
+
+		// when
+		ReplayService.ReplayResult first;
+		try (KeywordsAiClient client = new KeywordsAiClient(keywordsAiProperties, null,
+				RetryPolicy.of(keywordsAiProperties.retry()), DeliveryEvents.NONE)) {
+			first = replay.replay(run, client, 500, 1_000_000, false);
+		}
+
+		// then: the two are sent once, the ledger holds all five, and a second replay sends nothing
+		assertThat(first).isEqualTo(new ReplayService.ReplayResult(2, 0, 0, 0));
+		assertThat(keywordsAi.requests()).hasSize(requestsBefore + 1);
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(5);
+		assertThat(rejects.findByRun(run)).allSatisfy(r -> assertThat(r.replayed()).isTrue());
+		try (KeywordsAiClient client = new KeywordsAiClient(keywordsAiProperties, null,
+				RetryPolicy.of(keywordsAiProperties.retry()), DeliveryEvents.NONE)) {
+			assertThat(replay.replay(run, client, 500, 1_000_000, false).sent()).isZero();
+		}
+		assertThat(keywordsAi.requests()).hasSize(requestsBefore + 1);
 	}
 
 	/** The pid of a process that has exited. */
