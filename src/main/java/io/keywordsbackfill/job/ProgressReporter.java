@@ -73,6 +73,12 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 
 	private final Map<Long, Tracker> trackers = new ConcurrentHashMap<>();
 
+	/** One redraw schedule per run: its partitions share one line. */
+	private final Map<Long, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
+
+	/** What the finished partitions of each run read and delivered. */
+	private final Map<Long, Snapshot> finished = new ConcurrentHashMap<>();
+
 	private ScheduledExecutorService ticker;
 
 	@Autowired
@@ -106,10 +112,11 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		}
 		Tracker tracker = new Tracker(stepExecution, clock.instant(), MDC.getCopyOfContextMap());
 		trackers.put(stepExecution.getId(), tracker);
+		long run = stepExecution.getJobExecutionId();
 		if (scheduled) {
 			Duration period = (terminal != null) ? LIVE_PERIOD : logInterval;
-			tracker.future = ticker().scheduleAtFixedRate(() -> tick(stepExecution.getId()), period.toMillis(),
-					period.toMillis(), TimeUnit.MILLISECONDS);
+			schedules.computeIfAbsent(run, id -> ticker().scheduleAtFixedRate(() -> tickRun(id), period.toMillis(),
+					period.toMillis(), TimeUnit.MILLISECONDS));
 		}
 	}
 
@@ -161,42 +168,64 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 
 	@Override
 	public ExitStatus afterStep(StepExecution stepExecution) {
-		Tracker tracker = trackers.remove(stepExecution.getId());
+		Tracker tracker = trackers.get(stepExecution.getId());
 		if (tracker == null) {
 			return null;
 		}
-		if (tracker.future != null) {
-			tracker.future.cancel(false);
-		}
+		long run = stepExecution.getJobExecutionId();
 		tracker.delivered = stats.find(stepExecution.getId()).orElse(tracker.delivered);
-		synchronized (tracker) {
+		synchronized (this) {
+			Snapshot done = snapshot(tracker);
+			trackers.remove(stepExecution.getId());
+			finished.merge(run, done, Snapshot::plus);
+			if (trackers.values().stream().anyMatch(t -> t.step.getJobExecutionId() == run)) {
+				return null;
+			}
+			ScheduledFuture<?> schedule = schedules.remove(run);
+			if (schedule != null) {
+				schedule.cancel(false);
+			}
+			Snapshot total = finished.remove(run);
 			if (terminal != null) {
-				terminal.print("\r" + line(snapshot(tracker)) + "\033[K\n");
+				terminal.print("\r" + line(total) + "\033[K\n");
 				terminal.flush();
 			}
 			else {
-				log.info("Step ended: {}", keyValues(snapshot(tracker)));
+				log.info("Step ended: {}", keyValues(total));
 			}
 		}
 		return null;
 	}
 
-	/** Draws the live line or writes the log line of a step, unless the last one was drawn just now. */
+	/** Draws the line of the run that a step belongs to (tests call this; the schedule calls {@link #tickRun}). */
 	void tick(long stepExecutionId) {
 		Tracker tracker = trackers.get(stepExecutionId);
+		if (tracker != null) {
+			tickRun(tracker.step.getJobExecutionId());
+		}
+	}
+
+	/**
+	 * Draws the live line or writes the log line of a run, adding up its partitions, unless the last one was
+	 * drawn just now.
+	 */
+	void tickRun(long run) {
+		Tracker tracker = trackers.values().stream().filter(t -> t.step.getJobExecutionId() == run).findFirst()
+			.orElse(null);
 		if (tracker == null) {
 			return;
 		}
-		synchronized (tracker) {
+		synchronized (this) {
 			Instant now = clock.instant();
 			if (terminal != null && tracker.lastDraw != null
 					&& Duration.between(tracker.lastDraw, now).compareTo(MIN_REDRAW_GAP) < 0) {
 				return;
 			}
 			tracker.lastDraw = now;
+			Snapshot total = runSnapshot(run);
 			if (terminal != null) {
 				// \033[K clears what a longer previous line left behind
-				terminal.print("\r" + line(snapshot(tracker)) + "\033[K");
+				terminal.print("\r" + line(total) + "\033[K");
 				terminal.flush();
 			}
 			else {
@@ -205,7 +234,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 					if (tracker.mdc != null) {
 						MDC.setContextMap(tracker.mdc);
 					}
-					log.info("Progress: {}", keyValues(snapshot(tracker)));
+					log.info("Progress: {}", keyValues(total));
 				}
 				finally {
 					if (previous != null) {
@@ -217,6 +246,17 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 				}
 			}
 		}
+	}
+
+	/** The run's partitions added up: finished ones as they ended, running ones as they are now. */
+	private Snapshot runSnapshot(long run) {
+		Snapshot total = finished.get(run);
+		for (Tracker tracker : trackers.values()) {
+			if (tracker.step.getJobExecutionId() == run) {
+				total = (total == null) ? snapshot(tracker) : total.plus(snapshot(tracker));
+			}
+		}
+		return total;
 	}
 
 	private Snapshot snapshot(Tracker tracker) {
@@ -335,6 +375,19 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 			return bytesRead >= 0 && bytesTotal > 0;
 		}
 
+		/**
+		 * Two partitions of one run together: counts and bytes add up, elapsed is the longer, and the ETA is the
+		 * longer of the two (partitions run side by side).
+		 */
+		Snapshot plus(Snapshot other) {
+			boolean bytes = bytesKnown() && other.bytesKnown();
+			Duration longerEta = (eta == null || other.eta == null) ? null : (eta.compareTo(other.eta) >= 0 ? eta : other.eta);
+			return new Snapshot(read + other.read, bytes ? bytesRead + other.bytesRead : -1,
+					bytes ? bytesTotal + other.bytesTotal : -1,
+					elapsed.compareTo(other.elapsed) >= 0 ? elapsed : other.elapsed, longerEta, sent + other.sent,
+					alreadySent + other.alreadySent, rejected + other.rejected);
+		}
+
 		long percent() {
 			return Math.min(100, bytesRead * 100 / bytesTotal);
 		}
@@ -368,8 +421,6 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		volatile long itemsRead;
 
 		Instant lastDraw;
-
-		ScheduledFuture<?> future;
 
 		Tracker(StepExecution step, Instant started, Map<String, String> mdc) {
 			this.step = step;

@@ -140,7 +140,9 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 			this.part = savedPart;
 			this.lines = LineReader.open(file.path(), offset, line, this.maxLineBytes);
 			MDC.put(LOG_FILE_KEY, file.displayName());
-			this.outputBytes = Files.size(this.output.path());
+			long size = Files.size(this.output.path());
+			// a range counts its own bytes only, so the partitions of one file add up to the file
+			this.outputBytes = ((this.range.endOffset() < 0) ? size : this.range.endOffset()) - this.range.startOffset();
 			this.bytesTotal = this.outputBytes + ((this.errors != null) ? Files.size(this.errors.path()) : 0);
 			trackBytes();
 		}
@@ -219,7 +221,8 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 	}
 
 	private void trackBytes() {
-		this.bytesRead = ((this.part == PART_ERRORS) ? this.outputBytes : 0) + this.lines.fileBytesRead();
+		this.bytesRead = (this.part == PART_ERRORS) ? this.outputBytes + this.lines.fileBytesRead()
+				: this.lines.fileBytesRead() - (this.lines.gzip() ? 0 : this.range.startOffset());
 	}
 
 	/** The input file's duplicate {@code custom_id}s (first kept), for the run summary; 0 before open. */
