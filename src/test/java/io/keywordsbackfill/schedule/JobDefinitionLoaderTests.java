@@ -75,7 +75,7 @@ class JobDefinitionLoaderTests {
 		JobDefinition csv = definitions.get(2);
 		assertThat(csv.scheduled()).isFalse();
 		assertThat(csv.inputs()).singleElement().isInstanceOfSatisfying(InputDefinition.UsageCsv.class, (input) -> {
-			assertThat(input.columns()).containsEntry("latency_ms", "duration");
+			assertThat(input.columns()).isEmpty();
 			assertThat(input.latencyUnit()).isEqualTo(LatencyUnit.MILLISECONDS);
 		});
 		assertThat(csv.pricing().exportedCost()).isEqualTo(ExportedCostPolicy.KEEP);
