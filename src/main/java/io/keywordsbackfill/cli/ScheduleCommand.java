@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code schedule [DIR]}: stays up and runs each definition's nights on its cron, catching up missed ones
  * on start. On SIGTERM it stops looking for nights, stops the running imports after their current chunk
- * (they are {@code STOPPED}, and run again at the next fire time), and exits 0.
+ * (they are {@code STOPPED}, and run again at the next fire time), and exits 0. While it runs (not with
+ * {@code --once}) it serves health and Prometheus metrics over HTTP ({@link ManagementServer}).
  */
 @Command(name = "schedule", mixinStandardHelpOptions = true,
 		description = { "Runs the job definitions in DIR on their cron schedules until stopped.",
@@ -61,6 +62,11 @@ class ScheduleCommand implements Callable<Integer> {
 	@Option(names = "--tick", paramLabel = "DURATION", defaultValue = "30s",
 			description = "How often to look for due nights, e.g. 30s, 1m (default: ${DEFAULT-VALUE}).")
 	String tick;
+
+	@Option(names = "--management-port", paramLabel = "PORT", defaultValue = "${backfill.schedule.management-port:-9464}",
+			description = "Port of /actuator/health and /actuator/prometheus (default: ${DEFAULT-VALUE}; "
+					+ "property backfill.schedule.management-port); 0 picks a free port, -1 serves nothing.")
+	int managementPort;
 
 	@Option(names = "--once", description = "Look once, run the due nights to their end, and exit (for cron and tests).")
 	boolean once;
@@ -89,6 +95,13 @@ class ScheduleCommand implements Callable<Integer> {
 			awaitRuns(executor);
 			return ExitCodes.COMPLETED;
 		}
+		ManagementServer management = managementPort < 0 ? null
+				: ManagementServer.start(parent.context.get(), managementPort);
+		if (management != null) {
+			out.println("Health and metrics: http://localhost:" + management.port() + "/actuator/health and "
+					+ "/actuator/prometheus");
+			out.flush();
+		}
 		ScheduleRunner runner = new ScheduleRunner(scheduler, interval);
 		CountDownLatch finished = new CountDownLatch(1);
 		Thread hook = new Thread(() -> {
@@ -111,6 +124,9 @@ class ScheduleCommand implements Callable<Integer> {
 			return ExitCodes.COMPLETED;
 		}
 		finally {
+			if (management != null) {
+				management.close();
+			}
 			finished.countDown();
 		}
 	}
