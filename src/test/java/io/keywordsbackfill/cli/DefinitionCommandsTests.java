@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import mockwebserver3.MockWebServer;
@@ -85,6 +86,21 @@ class DefinitionCommandsTests {
 		assertThat(run("run", "jobs/usage-csv-adhoc.yml", "--date", "2025-03-01", "--dry-run", "--out",
 				requests.toString())).isZero();
 		assertThat(out.toString()).contains("Already done").contains("usage-csv-adhoc for 2025-03-01");
+	}
+
+	@Test
+	void eachShippedDefinitionRunsOnTheSampleData() throws Exception {
+		for (String definition : List.of("jobs/together-batch-nightly.yml", "jobs/chat-logs-nightly.yml",
+				"jobs/usage-csv-adhoc.yml")) {
+			Path requests = dir.resolve(definition.replace('/', '-') + ".jsonl");
+
+			int exit = run("run", definition, "--date", "2025-03-01", "--dry-run", "--out", requests.toString(),
+					"--no-progress");
+
+			assertThat(exit).as(definition + ": " + err).isIn(0, 3);
+			assertThat(out.toString()).as(definition).contains("COMPLETED").doesNotContain("read            0\n");
+			assertThat(Files.readAllLines(requests)).as(definition).isNotEmpty();
+		}
 	}
 
 	@Test

@@ -58,7 +58,7 @@ class JobDefinitionLoaderTests {
 		assertThat(chatLogs.maxCatchUp()).isEqualTo(3);
 		assertThat(chatLogs.inputs()).singleElement()
 			.isEqualTo(new InputDefinition.ChatLog(List.of("../sample-data/chat-log"),
-					Map.of("model", "llm_model", "user", "customer"), ZoneId.of("Europe/Paris")));
+					Map.of(), ZoneId.of("Europe/Paris")));
 		assertThat(chatLogs.pricing()).isEqualTo(
 				new JobDefinition.Pricing(null, ExportedCostPolicy.RECOMPUTE, UnpricedModelPolicy.REJECT));
 
