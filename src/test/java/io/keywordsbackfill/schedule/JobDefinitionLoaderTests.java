@@ -188,10 +188,10 @@ class JobDefinitionLoaderTests {
 				inputs:
 				  - format: chat-log
 				    paths: [exports]
-				    fields: {model: ""}
+				    fields: {user: ""}
 				""");
 
-		assertInvalid(file, "inputs[0].fields.model", "expected the non-empty name of the field in the file, got ''");
+		assertInvalid(file, "inputs[0].fields.user", "expected the non-empty name of the field in the file, got ''");
 	}
 
 	@Test
