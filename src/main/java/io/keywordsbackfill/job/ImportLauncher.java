@@ -1,7 +1,8 @@
 package io.keywordsbackfill.job;
 
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,8 @@ public class ImportLauncher {
 
 	private final RunOwners owners;
 
-	private final AtomicReference<JobExecution> current = new AtomicReference<>();
+	/** The imports running in this process: one, or one per job under {@code schedule}. */
+	private final Set<JobExecution> current = ConcurrentHashMap.newKeySet();
 
 	public ImportLauncher(JobOperator jobOperator, JobRepository jobRepository, Job importJob, RunOwners owners) {
 		this.jobOperator = jobOperator;
@@ -95,20 +97,23 @@ public class ImportLauncher {
 		return LaunchOutcome.ran(run(() -> jobOperator.restart(latest == null ? execution : latest)));
 	}
 
-	/** Asks the running import to stop after its current chunk. Safe to call from a shutdown hook. */
+	/**
+	 * Asks the running imports of this process to stop after their current chunk. Safe to call from a
+	 * shutdown hook.
+	 * @return whether an import was running and was asked to stop
+	 */
 	public boolean stopCurrent() {
-		JobExecution execution = current.get();
-		if (execution == null) {
-			return false;
+		boolean stopping = false;
+		for (JobExecution execution : Set.copyOf(current)) {
+			try {
+				log.warn("Stopping run {} after the current chunk", execution.getId());
+				stopping |= jobOperator.stop(execution);
+			}
+			catch (Exception ex) {
+				log.warn("Could not stop run {}: {}", execution.getId(), ex.getMessage());
+			}
 		}
-		try {
-			log.warn("Stopping run {} after the current chunk", execution.getId());
-			return jobOperator.stop(execution);
-		}
-		catch (Exception ex) {
-			log.warn("Could not stop run {}: {}", execution.getId(), ex.getMessage());
-			return false;
-		}
+		return stopping;
 	}
 
 	private Optional<LaunchOutcome> recoverIfDead(JobExecution execution) {
@@ -135,14 +140,14 @@ public class ImportLauncher {
 	 * text for the plain log pattern.
 	 */
 	void running(JobExecution execution) {
-		current.set(execution);
+		current.add(execution);
 		MDC.put("run", String.valueOf(execution.getId()));
 		MDC.put("job", execution.getJobInstance().getJobName());
 		MDC.put("context", "run=" + execution.getId() + " job=" + execution.getJobInstance().getJobName() + " ");
 	}
 
 	void finished(JobExecution execution) {
-		current.compareAndSet(execution, null);
+		current.remove(execution);
 		MDC.remove("context");
 		MDC.remove("run");
 		MDC.remove("job");

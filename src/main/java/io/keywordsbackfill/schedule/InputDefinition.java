@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.keywordsbackfill.source.ChatLogOptions;
+import io.keywordsbackfill.source.UsageCsvOptions;
+
 /**
  * One {@code inputs[]} entry of a job definition: where the files are and how to read them. Paths are kept
  * as written (files, directories or globs, relative to the definition's directory or absolute);
@@ -13,17 +16,11 @@ import java.util.Set;
 public sealed interface InputDefinition
 		permits InputDefinition.TogetherBatch, InputDefinition.ChatLog, InputDefinition.UsageCsv {
 
-	/**
-	 * The canonical chat-log field names that {@code fields} may rename (canonical → name in the file).
-	 * The format's JSON Schema is the reference; this list must follow it.
-	 */
-	Set<String> CHAT_LOG_FIELDS = Set.of("request", "model", "messages", "parameters", "stream", "response",
-			"error", "started_at", "completed_at", "ttft_ms", "user", "status_code", "request_id", "metadata");
+	/** The canonical chat-log field names that {@code fields} may rename: those the chat-log reader knows. */
+	Set<String> CHAT_LOG_FIELDS = Set.copyOf(ChatLogOptions.FIELDS);
 
-	/** The canonical usage-CSV column names that {@code columns} may map (canonical → header in the file). */
-	Set<String> USAGE_CSV_COLUMNS = Set.of("timestamp", "start_time", "request_id", "model", "prompt_tokens",
-			"completion_tokens", "total_tokens", "latency_ms", "ttft_ms", "status_code", "error_message",
-			"customer_id", "cost_usd");
+	/** The canonical usage-CSV column names that {@code columns} may map: those the usage-CSV reader knows. */
+	Set<String> USAGE_CSV_COLUMNS = Set.copyOf(UsageCsvOptions.DEFAULT_HEADER);
 
 	InputFormat format();
 

@@ -104,8 +104,12 @@ abstract class ImportJobFunctionalTests {
 	Path dir;
 
 	static MockWebServer startServer() {
+		return startServer(keywordsAi);
+	}
+
+	static MockWebServer startServer(KeywordsAiStub stub) {
 		MockWebServer server = new MockWebServer();
-		server.setDispatcher(keywordsAi);
+		server.setDispatcher(stub);
 		try {
 			server.start();
 		}

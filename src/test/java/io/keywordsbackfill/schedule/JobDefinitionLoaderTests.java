@@ -58,7 +58,7 @@ class JobDefinitionLoaderTests {
 		assertThat(chatLogs.maxCatchUp()).isEqualTo(3);
 		assertThat(chatLogs.inputs()).singleElement()
 			.isEqualTo(new InputDefinition.ChatLog(List.of("../sample-data/chat-log"),
-					Map.of("model", "llm_model", "user", "customer"), ZoneId.of("Europe/Paris")));
+					Map.of(), ZoneId.of("Europe/Paris")));
 		assertThat(chatLogs.pricing()).isEqualTo(
 				new JobDefinition.Pricing(null, ExportedCostPolicy.RECOMPUTE, UnpricedModelPolicy.REJECT));
 
@@ -75,7 +75,7 @@ class JobDefinitionLoaderTests {
 		JobDefinition csv = definitions.get(2);
 		assertThat(csv.scheduled()).isFalse();
 		assertThat(csv.inputs()).singleElement().isInstanceOfSatisfying(InputDefinition.UsageCsv.class, (input) -> {
-			assertThat(input.columns()).containsEntry("latency_ms", "duration");
+			assertThat(input.columns()).isEmpty();
 			assertThat(input.latencyUnit()).isEqualTo(LatencyUnit.MILLISECONDS);
 		});
 		assertThat(csv.pricing().exportedCost()).isEqualTo(ExportedCostPolicy.KEEP);
@@ -188,10 +188,10 @@ class JobDefinitionLoaderTests {
 				inputs:
 				  - format: chat-log
 				    paths: [exports]
-				    fields: {model: ""}
+				    fields: {user: ""}
 				""");
 
-		assertInvalid(file, "inputs[0].fields.model", "expected the non-empty name of the field in the file, got ''");
+		assertInvalid(file, "inputs[0].fields.user", "expected the non-empty name of the field in the file, got ''");
 	}
 
 	@Test
