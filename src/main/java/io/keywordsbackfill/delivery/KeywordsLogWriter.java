@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -142,6 +143,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long withoutTiming = 0;
 		BigDecimal cost = BigDecimal.ZERO;
 		Map<Integer, List<RejectedRecord>> rejectsByStatus = new HashMap<>();
+		Map<String, StepStatsStore.ModelStats> models = new TreeMap<>();
 		for (BatchOutcome outcome : outcomes) {
 			for (int i = 0; i < outcome.logs().size(); i++) {
 				MappedLog mapped = outcome.logs().get(i);
@@ -149,6 +151,13 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 				if (result.accepted()) {
 					sent++;
 					KeywordsLog payload = mapped.log();
+					StepStatsStore.ModelStats model = models.computeIfAbsent(
+							payload.model() == null ? "(none)" : payload.model(), m -> new StepStatsStore.ModelStats());
+					model.logs++;
+					model.promptTokens += payload.promptTokens() == null ? 0 : payload.promptTokens();
+					model.completionTokens += payload.completionTokens() == null ? 0 : payload.completionTokens();
+					model.costUsd = payload.cost() == null ? model.costUsd : model.costUsd.add(payload.cost());
+					model.unpriced += mapped.pricing() == MappedLog.PricingOutcome.UNPRICED ? 1 : 0;
 					promptTokens += payload.promptTokens() == null ? 0 : payload.promptTokens();
 					completionTokens += payload.completionTokens() == null ? 0 : payload.completionTokens();
 					cost = payload.cost() == null ? cost : cost.add(payload.cost());
@@ -165,6 +174,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		}
 		rejects.save(jobExecutionId, stepExecutionId, unsendable, null);
 		rejectsByStatus.forEach((status, list) -> rejects.save(jobExecutionId, stepExecutionId, list, status));
+		stats.addModels(jobExecutionId, stepExecutionId, models);
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,

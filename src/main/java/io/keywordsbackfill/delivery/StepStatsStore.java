@@ -1,5 +1,8 @@
 package io.keywordsbackfill.delivery;
 
+import java.math.BigDecimal;
+import java.util.Map;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +42,38 @@ public class StepStatsStore {
 						rs.getLong(11), rs.getLong(12)),
 				stepExecutionId);
 		return rows.stream().findFirst();
+	}
+
+	/** Adds a chunk's per-model numbers (sent logs only). */
+	public void addModels(long jobExecutionId, long stepExecutionId, Map<String, ModelStats> models) {
+		for (Map.Entry<String, ModelStats> entry : models.entrySet()) {
+			ModelStats m = entry.getValue();
+			int updated = jdbc.update("UPDATE backfill_model_stats SET logs = logs + ?, prompt_tokens = prompt_tokens + ?, "
+					+ "completion_tokens = completion_tokens + ?, cost_usd = cost_usd + ?, unpriced = unpriced + ? "
+					+ "WHERE step_execution_id = ? AND model = ?", m.logs, m.promptTokens, m.completionTokens, m.costUsd,
+					m.unpriced, stepExecutionId, entry.getKey());
+			if (updated == 0) {
+				jdbc.update("INSERT INTO backfill_model_stats (step_execution_id, job_execution_id, model, logs, "
+						+ "prompt_tokens, completion_tokens, cost_usd, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+						stepExecutionId, jobExecutionId, entry.getKey(), m.logs, m.promptTokens, m.completionTokens,
+						m.costUsd, m.unpriced);
+			}
+		}
+	}
+
+	/** Per-model numbers of one chunk; the writer adds to them while it counts. */
+	public static final class ModelStats {
+
+		long logs;
+
+		long promptTokens;
+
+		long completionTokens;
+
+		BigDecimal costUsd = BigDecimal.ZERO;
+
+		long unpriced;
+
 	}
 
 	public void add(long stepExecutionId, ChunkStats stats) {

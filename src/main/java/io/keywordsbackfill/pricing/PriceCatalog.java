@@ -116,6 +116,25 @@ public final class PriceCatalog {
 		return find(this.userPrices, date, normalised, true).or(() -> find(this.shippedPrices, date, normalised, true));
 	}
 
+	/**
+	 * Which price applies and why, for {@code pricing check}.
+	 * @return the match, or empty when the model has no price on that day
+	 */
+	public Optional<PriceMatch> explain(String model, Instant at) {
+		return priceAt(model, at).map((price) -> new PriceMatch(price,
+				this.userPrices.contains(price) ? "user price file" : "shipped catalog " + this.version,
+				price.model().equals(model) ? "exact name" : "normalised name (case, together_ai/ prefix)"));
+	}
+
+	/**
+	 * A price with where it came from.
+	 * @param price the entry
+	 * @param origin the user file or the shipped catalog (with its version)
+	 * @param matchedBy how the model name matched
+	 */
+	public record PriceMatch(ModelPrice price, String origin, String matchedBy) {
+	}
+
 	/** Lower-case, without a {@code together_ai/} prefix. */
 	static String normalise(String model) {
 		String lower = model.trim().toLowerCase(Locale.ROOT);

@@ -41,7 +41,7 @@ public class RunQueries {
 	public List<RunSummary> recent(int limit) {
 		List<RunSummary> page = jdbc.query(
 				SELECT_RUNS + " ORDER BY run_id DESC FETCH FIRST ? ROWS ONLY",
-				(rs, i) -> summary(rs, null, null), limit);
+				(rs, i) -> summary(rs, null, null, null), limit);
 		List<RunSummary> withFiles = new ArrayList<>(page.size());
 		for (RunSummary run : page) {
 			withFiles.add(withFiles(run));
@@ -52,19 +52,23 @@ public class RunQueries {
 	/** One run with its steps and its reject reasons. */
 	public Optional<RunSummary> find(long jobExecutionId) {
 		List<RunSummary> runs = jdbc.query(SELECT_RUNS + " WHERE run_id = ?",
-				(rs, i) -> summary(rs, steps(jobExecutionId), rejectReasons(jobExecutionId)), jobExecutionId);
+				(rs, i) -> summary(rs, steps(jobExecutionId), rejectReasons(jobExecutionId), models(jobExecutionId)),
+				jobExecutionId);
 		return runs.stream().findFirst().map(this::withFiles);
 	}
 
 	private RunSummary withFiles(RunSummary run) {
 		List<String> files = jdbc.queryForList(
 				"SELECT path FROM backfill_run_files WHERE run_id = ? ORDER BY role", String.class, run.id());
-		List<String> dryRunOutput = jdbc.queryForList("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS "
-				+ "WHERE JOB_EXECUTION_ID = ? AND PARAMETER_NAME = 'dryRun.out'", String.class, run.id());
+		Map<String, String> params = new LinkedHashMap<>();
+		jdbc.query("SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? "
+				+ "AND PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate')", rs -> {
+					params.put(rs.getString(1), rs.getString(2));
+				}, run.id());
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
-				run.startedAt(), run.endedAt(), run.durationSeconds(), files,
-				dryRunOutput.isEmpty() ? null : dryRunOutput.get(0), run.counts(), run.recordsPerSecond(), run.steps(),
-				run.rejectReasons());
+				run.startedAt(), run.endedAt(), run.durationSeconds(), files, params.get("definition"),
+				params.get("logicalDate"), params.get("dryRun.out"), run.counts(), run.recordsPerSecond(), run.steps(),
+				run.rejectReasons(), run.models());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -72,6 +76,14 @@ public class RunQueries {
 				+ "EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? ORDER BY STEP_EXECUTION_ID",
 				(rs, i) -> new RunSummary.StepSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
 						rs.getLong(5), rs.getLong(6), firstLine(rs.getString(7))),
+				jobExecutionId);
+	}
+
+	private List<RunSummary.ModelSummary> models(long jobExecutionId) {
+		return jdbc.query("SELECT model, logs, prompt_tokens, completion_tokens, cost_usd, unpriced FROM backfill_run_models "
+				+ "WHERE run_id = ? ORDER BY cost_usd DESC, model",
+				(rs, i) -> new RunSummary.ModelSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+						rs.getBigDecimal(5).stripTrailingZeros(), rs.getLong(6)),
 				jobExecutionId);
 	}
 
@@ -84,8 +96,8 @@ public class RunQueries {
 		return reasons;
 	}
 
-	private static RunSummary summary(ResultSet rs, List<RunSummary.StepSummary> steps, Map<String, Long> reasons)
-			throws SQLException {
+	private static RunSummary summary(ResultSet rs, List<RunSummary.StepSummary> steps, Map<String, Long> reasons,
+			List<RunSummary.ModelSummary> models) throws SQLException {
 		BigDecimal waitSeconds = rs.getBigDecimal("wait_seconds");
 		RunSummary.Counts counts = new RunSummary.Counts(rs.getLong("records_read"), rs.getLong("sent"),
 				rs.getLong("already_sent"), rs.getLong("rejected"), rs.getLong("batches"), rs.getLong("requests"),
@@ -95,8 +107,8 @@ public class RunQueries {
 		return new RunSummary(rs.getLong("run_id"), rs.getLong("instance_id"), rs.getString("job_name"),
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
-				rs.getBigDecimal("duration_seconds"), List.of(), null, counts, rs.getBigDecimal("records_per_second"),
-				steps, reasons);
+				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, counts,
+				rs.getBigDecimal("records_per_second"), steps, reasons, models);
 	}
 
 	private static Instant instant(Timestamp timestamp) {

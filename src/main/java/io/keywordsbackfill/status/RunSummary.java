@@ -11,8 +11,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One run (job execution) as {@code status} shows it. Counts cover this execution only; a restarted run's
- * earlier executions have their own ids. {@code dryRunOutput} is the file a dry run wrote its requests to,
- * null for a real run.
+ * earlier executions have their own ids. {@code definition} and {@code logicalDate} name the job definition
+ * and night of a scheduled run (null for an ad hoc import); {@code dryRunOutput} is the file a dry run wrote
+ * its requests to, null for a real run.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -26,11 +27,20 @@ public record RunSummary(
 		@JsonProperty("ended_at") Instant endedAt,
 		@JsonProperty("duration_seconds") BigDecimal durationSeconds,
 		List<String> files,
+		String definition,
+		@JsonProperty("logical_date") String logicalDate,
 		@JsonProperty("dry_run") String dryRunOutput,
 		Counts counts,
 		@JsonProperty("records_per_second") BigDecimal recordsPerSecond,
 		List<StepSummary> steps,
-		@JsonProperty("reject_reasons") Map<String, Long> rejectReasons) {
+		@JsonProperty("reject_reasons") Map<String, Long> rejectReasons,
+		List<ModelSummary> models) {
+
+	/** What one model's sent logs counted and cost in this run. */
+	public record ModelSummary(String model, long logs, @JsonProperty("prompt_tokens") long promptTokens,
+			@JsonProperty("completion_tokens") long completionTokens, @JsonProperty("cost_usd") BigDecimal costUsd,
+			long unpriced) {
+	}
 
 	public Duration duration() {
 		return durationSeconds == null ? null : Duration.ofMillis(durationSeconds.movePointRight(3).longValue());

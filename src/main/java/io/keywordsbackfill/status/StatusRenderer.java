@@ -35,11 +35,13 @@ public final class StatusRenderer {
 		if (runs.isEmpty()) {
 			return "No runs yet. Start one with 'import'.\n";
 		}
-		Table table = new Table("ID", "JOB", "STATUS", "STARTED", "DURATION", "READ", "SENT", "ALREADY", "REJECTED",
-				"TOKENS", "COST USD", "REC/S");
+		Table table = new Table("ID", "JOB", "NIGHT", "STATUS", "STARTED", "DURATION", "READ", "SENT", "ALREADY",
+				"REJECTED", "TOKENS", "COST USD", "REC/S");
 		for (RunSummary run : runs) {
 			RunSummary.Counts c = run.counts();
-			table.row(String.valueOf(run.id()), run.job() + (run.dryRunOutput() != null ? " (dry run)" : ""), run.status(), time(run.startedAt()),
+			String job = (run.definition() != null ? run.definition() : run.job())
+					+ (run.dryRunOutput() != null ? " (dry run)" : "");
+			table.row(String.valueOf(run.id()), job, run.logicalDate() == null ? "-" : run.logicalDate(), run.status(), time(run.startedAt()),
 					duration(run.duration()), String.valueOf(c.read()), String.valueOf(c.sent()),
 					String.valueOf(c.alreadySent()), String.valueOf(c.rejected()),
 					String.valueOf(c.promptTokens() + c.completionTokens()), money(c.costUsd()),
@@ -54,6 +56,9 @@ public final class StatusRenderer {
 		RunSummary.Counts c = run.counts();
 		text.append("Run ").append(run.id()).append(" (").append(run.job()).append(", instance ")
 			.append(run.instanceId()).append("): ").append(run.status()).append('\n');
+		if (run.definition() != null) {
+			line(text, "definition", run.definition() + (run.logicalDate() != null ? ", night of " + run.logicalDate() : ""));
+		}
 		line(text, "files", run.files() == null || run.files().isEmpty() ? "-" : String.join(", ", run.files()));
 		line(text, "started", time(run.startedAt()));
 		line(text, "ended", time(run.endedAt()));
@@ -70,6 +75,15 @@ public final class StatusRenderer {
 		line(text, "tokens", c.promptTokens() + " prompt + " + c.completionTokens() + " completion");
 		line(text, "cost", money(c.costUsd()) + " USD" + (c.unpriced() > 0 ? " (without " + c.unpriced()
 				+ " log(s) of models with no known price: sent without cost, Keywords AI prices them)" : ""));
+		if (run.models() != null) {
+			for (RunSummary.ModelSummary model : run.models()) {
+				line(text, "  " + model.model(), model.logs() + " logs, " + model.promptTokens() + " + "
+						+ model.completionTokens() + " tokens, "
+						+ (model.unpriced() == model.logs() && model.logs() > 0 ? "no known price (Keywords AI prices them)"
+								: money(model.costUsd()) + " USD"
+										+ (model.unpriced() > 0 ? ", " + model.unpriced() + " without price" : "")));
+			}
+		}
 		line(text, "no timing", c.withoutTiming() + " log(s) sent without generation_time (the source has none)");
 		line(text, "rate", run.recordsPerSecond() == null ? "-" : run.recordsPerSecond() + " records/s");
 		if (run.rejectReasons() != null && !run.rejectReasons().isEmpty()) {

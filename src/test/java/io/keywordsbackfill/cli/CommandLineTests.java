@@ -129,6 +129,20 @@ class CommandLineTests {
 	}
 
 	@Test
+	void pricingCheckShowsThePriceOfTheDayAndWhereItComesFrom() {
+		int exit = run("pricing", "check", "--at", "2024-03-01", "mistralai/Mixtral-8x7B-Instruct-v0.1",
+				"no/such-model");
+
+		assertThat(exit).isEqualTo(3);
+		assertThat(out.toString()).contains("mistralai/Mixtral-8x7B-Instruct-v0.1 on 2024-03-01: input 0.9")
+			.contains("shipped catalog")
+			.contains("no/such-model on 2024-03-01: no price");
+		out.getBuffer().setLength(0);
+		assertThat(run("pricing", "check", "--at", "2025-03-01", "mistralai/Mixtral-8x7B-Instruct-v0.1")).isZero();
+		assertThat(out.toString()).contains("input 0.6");
+	}
+
+	@Test
 	void theApiKeyNeverAppearsInOutput() {
 		String key = "kw-secret-" + UUID.randomUUID();
 		System.setProperty("keywordsai.api-key", key);

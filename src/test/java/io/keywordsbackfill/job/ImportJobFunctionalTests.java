@@ -60,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(properties = { "backfill.chunk-size=10", "backfill.concurrency=2", "keywordsai.max-batch-logs=5",
 		"backfill.partitions=3", "backfill.min-partition-bytes=4KB",
-		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=2s" })
+		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=3s" })
 @SpringBatchTest
 @ExtendWith(OutputCaptureExtension.class)
 abstract class ImportJobFunctionalTests {
@@ -172,6 +172,15 @@ abstract class ImportJobFunctionalTests {
 		assertThat(summary.counts().sent()).isEqualTo(outputLines + errorLines);
 		assertThat(summary.counts().rejected()).isZero();
 		assertThat(summary.files()).hasSize(3);
+		// per model: the logs add up to what was sent, the cost to the run's cost, and the model without a price
+		// is reported as such
+		assertThat(summary.models().stream().mapToLong(RunSummary.ModelSummary::logs).sum())
+			.isEqualTo(summary.counts().sent());
+		assertThat(summary.models().stream().map(RunSummary.ModelSummary::costUsd).reduce(BigDecimal.ZERO, BigDecimal::add))
+			.isEqualByComparingTo(summary.counts().costUsd());
+		assertThat(summary.models()).filteredOn(m -> m.model().equals("google/gemma-2-27b-it"))
+			.singleElement()
+			.satisfies(m -> assertThat(m.unpriced()).isEqualTo(m.logs()));
 	}
 
 	@Test
@@ -252,7 +261,7 @@ abstract class ImportJobFunctionalTests {
 	@Test
 	void honoursRetryAfterOnA429() throws Exception {
 		ImportParameters params = generated(5);
-		keywordsAi.script(n -> n == 1 ? new MockResponse.Builder().code(429).addHeader("Retry-After", "1")
+		keywordsAi.script(n -> n == 1 ? new MockResponse.Builder().code(429).addHeader("Retry-After", "2")
 			.body("{\"detail\":\"slow down\"}").build() : null);
 
 		LaunchOutcome outcome = launcher.launch(params);
@@ -260,11 +269,11 @@ abstract class ImportJobFunctionalTests {
 		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		List<Long> arrivals = keywordsAi.arrivalNanos();
 		assertThat(arrivals).hasSize(2);
-		// the gap measured by the server's own clock: at least the second it asked for
-		assertThat(arrivals.get(1) - arrivals.get(0)).isGreaterThanOrEqualTo(1_000_000_000L);
+		// the gap measured by the server's own clock: at least the two seconds it asked for
+		assertThat(arrivals.get(1) - arrivals.get(0)).isGreaterThanOrEqualTo(2_000_000_000L);
 		RunSummary.Counts counts = runs.find(outcome.execution().getId()).orElseThrow().counts();
 		assertThat(counts.retries()).isEqualTo(1);
-		assertThat(counts.waitMillis()).isGreaterThanOrEqualTo(1000);
+		assertThat(counts.waitMillis()).isGreaterThanOrEqualTo(2000);
 		assertThat(keywordsAi.storedCounts()).hasSize(5);
 	}
 
