@@ -2,8 +2,11 @@ package io.keywordsbackfill.delivery;
 
 import java.math.BigDecimal;
 
-/** What one chunk did, as added to {@code backfill_step_stats}. */
+/**
+ * What one chunk did, as added to {@code backfill_step_stats}. {@code inDoubtResent} counts logs a killed run
+ * had in flight that were sent again (each a possible duplicate).
+ */
 public record ChunkStats(long sent, long alreadySent, long rejected, long batches, long requests, long retries,
 		long waitMillis, long promptTokens, long completionTokens, BigDecimal costUsd, long unpriced,
-		long withoutTiming) {
+		long withoutTiming, long inDoubtResent) {
 }

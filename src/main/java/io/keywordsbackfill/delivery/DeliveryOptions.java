@@ -8,7 +8,9 @@ package io.keywordsbackfill.delivery;
  * @param concurrency batches of one chunk in flight at once
  * @param dryRun write request bodies to a file instead of sending; the ledger is read but not written
  * @param resend ignore the ledger and send every record again
+ * @param resendInDoubt send again the logs a killed run left in flight (a duplicate for each that had arrived)
+ * rather than set them aside as {@code in_doubt} rejects
  */
 public record DeliveryOptions(int maxBatchLogs, long maxBatchBytes, int concurrency, boolean dryRun,
-		boolean resend) {
+		boolean resend, boolean resendInDoubt) {
 }

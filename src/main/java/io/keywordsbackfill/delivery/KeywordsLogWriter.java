@@ -109,7 +109,11 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		Map<String, MappedLog> logs = new LinkedHashMap<>();
 		for (ProcessedItem item : chunk) {
 			if (item instanceof MappedLog mapped) {
-				logs.put(mapped.sourceId(), mapped);
+				if (logs.putIfAbsent(mapped.sourceId(), mapped) != null) {
+					// never two logs under one id in a request: the ledger could not tell them apart
+					unsendable.add(new RejectedRecord(mapped.position(), mapped.sourceId(), RejectReason.DUPLICATE_SOURCE_ID,
+							"the same source id appears earlier in this chunk", LogJson.toJson(mapped.log())));
+				}
 			}
 			else if (item instanceof RejectedRecord rejected) {
 				unsendable.add(rejected);
@@ -121,14 +125,26 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			alreadySent = accepted.size();
 			logs.keySet().removeAll(accepted);
 		}
+		long inDoubtResent = 0;
 		if (!options.dryRun() && !logs.isEmpty()) {
 			List<String> inDoubt = pending.findInDoubt(jobExecutionId, logs.keySet());
-			for (String sourceId : inDoubt) {
-				MappedLog mapped = logs.remove(sourceId);
-				unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
-						"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
-								+ "so it was not sent again (check, then 'replay' it if it is missing)",
-						LogJson.toJson(mapped.log())));
+			if (options.resendInDoubt()) {
+				// Nothing says whether they arrived: sending them again loses none, at the price of a duplicate
+				// for each one that did (at most the batches that were in flight when the process died).
+				inDoubtResent = inDoubt.size();
+				if (inDoubtResent > 0) {
+					log.warn("Sending again {} log(s) that a killed run had in flight; those it had stored become duplicates",
+							inDoubtResent);
+				}
+			}
+			else {
+				for (String sourceId : inDoubt) {
+					MappedLog mapped = logs.remove(sourceId);
+					unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
+							"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
+									+ "so it was not sent again (check, then 'replay' it if it is missing)",
+							LogJson.toJson(mapped.log())));
+				}
 			}
 			pending.clearAll(inDoubt);
 		}
@@ -178,7 +194,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming);
+				cost, unpriced, withoutTiming, inDoubtResent);
 		stats.add(stepExecutionId, chunkStats);
 		Map<String, Long> rejectedByReason = new TreeMap<>();
 		for (RejectedRecord reject : unsendable) {

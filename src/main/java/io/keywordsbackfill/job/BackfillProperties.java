@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param progress how a run shows its progress: {@code auto} a live line on a terminal and log lines
  * otherwise, {@code log} log lines only, {@code off} nothing
  * @param progressInterval how often a progress log line is written
+ * @param inDoubt what a restart does with logs a killed run had in flight
  */
 @Validated
 @ConfigurationProperties("backfill")
@@ -41,7 +42,8 @@ public record BackfillProperties(
 		@DefaultValue @Valid RateLimit rateLimit,
 		Path pricesFile,
 		@DefaultValue("auto") Progress progress,
-		@DefaultValue("10s") Duration progressInterval) {
+		@DefaultValue("10s") Duration progressInterval,
+		@DefaultValue("resend") InDoubt inDoubt) {
 
 	public BackfillProperties {
 		if (maxConcurrency < concurrency) {
@@ -53,6 +55,15 @@ public record BackfillProperties(
 	@AssertTrue(message = "progressInterval must be positive")
 	boolean isProgressIntervalPositive() {
 		return progressInterval == null || progressInterval.compareTo(Duration.ZERO) > 0;
+	}
+
+	/**
+	 * What a restart does with the logs a killed run had in flight, whose arrival nothing can tell:
+	 * {@code resend} them (none lost; a duplicate for each that had arrived) or {@code reject} them as
+	 * {@code in_doubt} (none duplicated; listed by {@code rejects}, sent by {@code replay}).
+	 */
+	public enum InDoubt {
+		RESEND, REJECT
 	}
 
 	/** Values of {@code backfill.progress}. */

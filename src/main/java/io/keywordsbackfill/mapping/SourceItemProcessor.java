@@ -1,6 +1,8 @@
 package io.keywordsbackfill.mapping;
 
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -21,15 +23,25 @@ import io.keywordsbackfill.record.UsageRecord;
  * {@code DUPLICATE_SOURCE_ID} rejection (sending it would store the call twice); otherwise it goes to the
  * {@link KeywordsLogMapper}.</li>
  * </ul>
- * The seen-id set lives as long as the instance (one step execution) and grows with the number of
- * records; ids of earlier runs and restarts are the delivery ledger's job. A bounded structure can
- * replace it if a single file ever holds too many records for the heap.
+ * The seen-id memory holds the last {@value #RECENT_IDS} ids of the instance (one partition), so memory stays
+ * flat on files of millions of lines; a repeat further back, like ids of earlier runs and restarts, is
+ * caught by the delivery ledger instead (counted as already sent rather than rejected with its line).
  */
 public class SourceItemProcessor implements ItemProcessor<SourceItem, ProcessedItem> {
 
 	private final KeywordsLogMapper mapper;
 
-	private final Set<String> seenSourceIds = new HashSet<>();
+	/** About 15 MB of ids at most; far enough back for repeats inside one export. */
+	static final int RECENT_IDS = 100_000;
+
+	private final Set<String> seenSourceIds = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+			return size() > RECENT_IDS;
+		}
+
+	});
 
 	public SourceItemProcessor(KeywordsLogMapper mapper) {
 		this.mapper = Objects.requireNonNull(mapper, "mapper");

@@ -41,7 +41,7 @@ public class RunQueries {
 	public List<RunSummary> recent(int limit) {
 		List<RunSummary> page = jdbc.query(
 				SELECT_RUNS + " ORDER BY run_id DESC FETCH FIRST ? ROWS ONLY",
-				(rs, i) -> summary(rs, null, null, null), limit);
+				(rs, i) -> summary(rs, null, null, null, null), limit);
 		List<RunSummary> withFiles = new ArrayList<>(page.size());
 		for (RunSummary run : page) {
 			withFiles.add(withFiles(run));
@@ -52,7 +52,8 @@ public class RunQueries {
 	/** One run with its steps and its reject reasons. */
 	public Optional<RunSummary> find(long jobExecutionId) {
 		List<RunSummary> runs = jdbc.query(SELECT_RUNS + " WHERE run_id = ?",
-				(rs, i) -> summary(rs, steps(jobExecutionId), rejectReasons(jobExecutionId), models(jobExecutionId)),
+				(rs, i) -> summary(rs, steps(jobExecutionId), rejectReasons(jobExecutionId), models(jobExecutionId),
+						resentInDoubt(jobExecutionId)),
 				jobExecutionId);
 		return runs.stream().findFirst().map(this::withFiles);
 	}
@@ -68,7 +69,7 @@ public class RunQueries {
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
 				run.startedAt(), run.endedAt(), run.durationSeconds(), files, params.get("definition"),
 				params.get("logicalDate"), params.get("dryRun.out"), run.counts(), run.recordsPerSecond(), run.steps(),
-				run.rejectReasons(), run.models());
+				run.rejectReasons(), run.models(), run.resentInDoubt());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -77,6 +78,11 @@ public class RunQueries {
 				(rs, i) -> new RunSummary.StepSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
 						rs.getLong(5), rs.getLong(6), firstLine(rs.getString(7))),
 				jobExecutionId);
+	}
+
+	private Long resentInDoubt(long jobExecutionId) {
+		return jdbc.queryForObject("SELECT COALESCE(SUM(resent_in_doubt), 0) FROM backfill_step_stats "
+				+ "WHERE job_execution_id = ?", Long.class, jobExecutionId);
 	}
 
 	private List<RunSummary.ModelSummary> models(long jobExecutionId) {
@@ -97,7 +103,7 @@ public class RunQueries {
 	}
 
 	private static RunSummary summary(ResultSet rs, List<RunSummary.StepSummary> steps, Map<String, Long> reasons,
-			List<RunSummary.ModelSummary> models) throws SQLException {
+			List<RunSummary.ModelSummary> models, Long resentInDoubt) throws SQLException {
 		BigDecimal waitSeconds = rs.getBigDecimal("wait_seconds");
 		RunSummary.Counts counts = new RunSummary.Counts(rs.getLong("records_read"), rs.getLong("sent"),
 				rs.getLong("already_sent"), rs.getLong("rejected"), rs.getLong("batches"), rs.getLong("requests"),
@@ -108,7 +114,7 @@ public class RunQueries {
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
 				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, counts,
-				rs.getBigDecimal("records_per_second"), steps, reasons, models);
+				rs.getBigDecimal("records_per_second"), steps, reasons, models, resentInDoubt);
 	}
 
 	private static Instant instant(Timestamp timestamp) {

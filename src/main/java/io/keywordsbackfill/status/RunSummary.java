@@ -34,7 +34,8 @@ public record RunSummary(
 		@JsonProperty("records_per_second") BigDecimal recordsPerSecond,
 		List<StepSummary> steps,
 		@JsonProperty("reject_reasons") Map<String, Long> rejectReasons,
-		List<ModelSummary> models) {
+		List<ModelSummary> models,
+		@JsonProperty("resent_in_doubt") Long resentInDoubt) {
 
 	/** What one model's sent logs counted and cost in this run. */
 	public record ModelSummary(String model, long logs, @JsonProperty("prompt_tokens") long promptTokens,

@@ -69,6 +69,10 @@ public final class StatusRenderer {
 		}
 		line(text, "sent", c.sent() + (run.dryRunOutput() != null ? " (would be sent)" : ""));
 		line(text, "already sent", c.alreadySent() + " (in the ledger from earlier runs; not sent again)");
+		if (run.resentInDoubt() != null && run.resentInDoubt() > 0) {
+			line(text, "resent", run.resentInDoubt() + " log(s) a killed run had in flight were sent again "
+					+ "(each one that had arrived is now stored twice; backfill.in-doubt=reject sets them aside instead)");
+		}
 		line(text, "rejected", c.rejected() + (c.rejected() > 0 ? " (see 'rejects " + run.id() + "')" : ""));
 		line(text, "requests", c.requests() + " in " + c.batches() + " batches, " + c.retries() + " retries, "
 				+ duration(Duration.ofMillis(c.waitMillis())) + " waiting");
@@ -76,12 +80,14 @@ public final class StatusRenderer {
 		line(text, "cost", money(c.costUsd()) + " USD" + (c.unpriced() > 0 ? " (without " + c.unpriced()
 				+ " log(s) of models with no known price: sent without cost, Keywords AI prices them)" : ""));
 		if (run.models() != null) {
+			boolean first = true;
 			for (RunSummary.ModelSummary model : run.models()) {
-				line(text, "  " + model.model(), model.logs() + " logs, " + model.promptTokens() + " + "
+				line(text, first ? "by model" : "", model.model() + ": " + model.logs() + " logs, " + model.promptTokens() + " + "
 						+ model.completionTokens() + " tokens, "
 						+ (model.unpriced() == model.logs() && model.logs() > 0 ? "no known price (Keywords AI prices them)"
 								: money(model.costUsd()) + " USD"
 										+ (model.unpriced() > 0 ? ", " + model.unpriced() + " without price" : "")));
+				first = false;
 			}
 		}
 		line(text, "no timing", c.withoutTiming() + " log(s) sent without generation_time (the source has none)");
