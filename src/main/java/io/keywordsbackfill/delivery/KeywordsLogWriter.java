@@ -66,28 +66,26 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final DeliveryThrottle throttle;
 
+	/** Ids that killed executions left in flight, shared by the run's partitions (see {@link PendingDeliveries}). */
+	private final Set<String> inDoubtIds;
+
 	private final DeliveryOptions options;
 
 	private final long jobExecutionId;
 
 	private final long stepExecutionId;
 
-	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
-			LogSink sink, DeliveryCounters counters, TransactionTemplate ownTransaction, ExecutorService executor,
-			DeliveryThrottle throttle, DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
-		this(ledger, pending, rejects, stats, sink, counters, DeliveryEvents.NONE, ownTransaction, executor, throttle,
-				options, jobExecutionId, stepExecutionId);
-	}
-
 	/**
 	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
 	 * @param events told what each delivered chunk did (for metrics); {@link DeliveryEvents#NONE} for nothing
 	 * @param throttle the run's rate and concurrency limits, shared by its partitions
+	 * @param inDoubtIds ids killed executions left in flight, shared by the run's partitions; handled ones are
+	 * taken out
 	 */
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
-			ExecutorService executor, DeliveryThrottle throttle, DeliveryOptions options, long jobExecutionId,
-			long stepExecutionId) {
+			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds, DeliveryOptions options,
+			long jobExecutionId, long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
@@ -97,6 +95,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.events = events;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
+		this.inDoubtIds = inDoubtIds;
 		this.throttle = throttle;
 		this.options = options;
 		this.jobExecutionId = jobExecutionId;
@@ -126,8 +125,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			logs.keySet().removeAll(accepted);
 		}
 		long inDoubtResent = 0;
-		if (!options.dryRun() && !logs.isEmpty()) {
-			List<String> inDoubt = pending.findInDoubt(jobExecutionId, logs.keySet());
+		if (!options.dryRun() && !logs.isEmpty() && !inDoubtIds.isEmpty()) {
+			List<String> inDoubt = logs.keySet().stream().filter(inDoubtIds::remove).toList();
 			if (options.resendInDoubt()) {
 				// Nothing says whether they arrived: sending them again loses none, at the price of a duplicate
 				// for each one that did (at most the batches that were in flight when the process died).
@@ -146,7 +145,6 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 							LogJson.toJson(mapped.log())));
 				}
 			}
-			pending.clearAll(inDoubt);
 		}
 
 		List<BatchOutcome> outcomes = sendAll(new ArrayList<>(logs.values()));
@@ -271,9 +269,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private BatchOutcome sendAcquired(List<MappedLog> logs, List<OutgoingLog> batch) {
 		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
-		if (!options.dryRun()) {
-			ownTransaction.executeWithoutResult(status -> pending.mark(jobExecutionId, logs));
-		}
+		String marker = options.dryRun() ? null : ownTransaction.execute(status -> pending.mark(jobExecutionId, ids));
 		List<LogResult> results;
 		try {
 			results = sink.send(batch);
@@ -284,7 +280,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 			// The request failed as a whole: nothing of this batch is taken to be stored.
 			if (!options.dryRun()) {
-				ownTransaction.executeWithoutResult(status -> pending.clear(jobExecutionId, ids));
+				ownTransaction.executeWithoutResult(status -> pending.clear(marker));
 			}
 			throw ex;
 		}
@@ -301,7 +297,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 			ownTransaction.executeWithoutResult(status -> {
 				ledger.recordAccepted(jobExecutionId, accepted);
-				pending.clear(jobExecutionId, ids);
+				pending.clear(marker);
 			});
 		}
 		return new BatchOutcome(logs, results);

@@ -2,23 +2,30 @@ package io.keywordsbackfill.delivery;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-import io.keywordsbackfill.mapping.MappedLog;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Markers for logs whose request is in flight. They are committed before the request and removed, with
- * the ledger rows, as soon as its answer is known; a marker that survives belongs to a process killed
- * while waiting for an answer, and its log may or may not be stored. Callers run these methods in their
- * own short transactions.
+ * Markers for batches whose request is in flight, one row per batch holding its source ids. A marker is
+ * committed before the request and removed, with the ledger rows, as soon as the answer is known; a marker
+ * that survives belongs to a process killed while waiting for an answer, and its logs may or may not be
+ * stored. Callers run these methods in their own short transactions.
  */
 @Repository
 public class PendingDeliveries {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<List<String>> IDS = new TypeReference<>() {
+	};
 
 	private final JdbcTemplate jdbc;
 
@@ -29,53 +36,45 @@ public class PendingDeliveries {
 		this.clock = clock;
 	}
 
-	public void mark(long jobExecutionId, List<MappedLog> logs) {
-		Timestamp now = Timestamp.from(clock.instant());
-		jdbc.batchUpdate("INSERT INTO backfill_pending (source_id, job_execution_id, file, line, created_at) "
-				+ "VALUES (?, ?, ?, ?, ?)", logs, logs.size(), (ps, log) -> {
-					ps.setString(1, log.sourceId());
-					ps.setLong(2, jobExecutionId);
-					ps.setString(3, log.position().file());
-					ps.setLong(4, log.position().line());
-					ps.setTimestamp(5, now);
-				});
+	/** @return the marker's id, for {@link #clear(String)} */
+	public String mark(long jobExecutionId, List<String> sourceIds) {
+		String batchId = UUID.randomUUID().toString();
+		jdbc.update("INSERT INTO backfill_pending (batch_id, job_execution_id, logs, source_ids, created_at) "
+				+ "VALUES (?, ?, ?, ?, ?)", batchId, jobExecutionId, sourceIds.size(), JSON.writeValueAsString(sourceIds),
+				Timestamp.from(clock.instant()));
+		return batchId;
 	}
 
-	public void clear(long jobExecutionId, Collection<String> sourceIds) {
-		List<Object[]> args = new ArrayList<>(sourceIds.size());
-		for (String id : sourceIds) {
-			args.add(new Object[] { id, jobExecutionId });
-		}
-		jdbc.batchUpdate("DELETE FROM backfill_pending WHERE source_id = ? AND job_execution_id = ?", args);
+	public void clear(String batchId) {
+		jdbc.update("DELETE FROM backfill_pending WHERE batch_id = ?", batchId);
 	}
 
 	/**
-	 * Which of {@code sourceIds} were left in flight by another (dead or earlier) execution. Their logs
-	 * may already be stored.
+	 * The source ids that other (dead, or earlier) executions left in flight. Read once per run: new ones can
+	 * only come from another process killed meanwhile.
+	 * @return a thread-safe set the partitions of the run share and take ids out of
 	 */
-	public List<String> findInDoubt(long currentJobExecutionId, Collection<String> sourceIds) {
-		if (sourceIds.isEmpty()) {
-			return List.of();
-		}
-		List<String> found = new ArrayList<>();
-		List<String> ids = new ArrayList<>(sourceIds);
-		for (int from = 0; from < ids.size(); from += 1000) {
-			List<String> slice = ids.subList(from, Math.min(ids.size(), from + 1000));
-			List<Object> args = new ArrayList<>(slice);
-			args.add(currentJobExecutionId);
-			jdbc.query("SELECT DISTINCT source_id FROM backfill_pending WHERE source_id IN ("
-					+ String.join(",", java.util.Collections.nCopies(slice.size(), "?"))
-					+ ") AND job_execution_id <> ?", rs -> {
-						found.add(rs.getString(1));
-					}, args.toArray());
-		}
-		return found;
+	public Set<String> inDoubt(long currentJobExecutionId) {
+		Set<String> ids = ConcurrentHashMap.newKeySet();
+		jdbc.query("SELECT source_ids FROM backfill_pending WHERE job_execution_id <> ?", rs -> {
+			ids.addAll(JSON.readValue(rs.getString(1), IDS));
+		}, currentJobExecutionId);
+		return ids;
 	}
 
-	/** Removes every marker of {@code sourceIds}, whichever execution left it. */
-	public void clearAll(Collection<String> sourceIds) {
-		List<Object[]> args = sourceIds.stream().map(id -> new Object[] { id }).toList();
-		jdbc.batchUpdate("DELETE FROM backfill_pending WHERE source_id = ?", args);
+	/**
+	 * Removes the markers of other executions whose every log is now in the ledger: they are settled. Called
+	 * when a run completes; markers of logs set aside as {@code in_doubt} stay until those are replayed.
+	 */
+	public void clearSettled(long currentJobExecutionId, Ledger ledger) {
+		List<String[]> rows = jdbc.query("SELECT batch_id, source_ids FROM backfill_pending WHERE job_execution_id <> ?",
+				(rs, i) -> new String[] { rs.getString(1), rs.getString(2) }, currentJobExecutionId);
+		for (String[] row : rows) {
+			List<String> ids = JSON.readValue(row[1], IDS);
+			if (ledger.findAccepted(ids).size() == ids.size()) {
+				clear(row[0]);
+			}
+		}
 	}
 
 }

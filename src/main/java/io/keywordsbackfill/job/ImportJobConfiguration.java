@@ -194,8 +194,8 @@ public class ImportJobConfiguration {
 				properties.maxConcurrency(), params.dryRun(), params.resend(),
 				properties.inDoubt() == BackfillProperties.InDoubt.RESEND);
 		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, deliveryEvents,
-				ownTransaction, deliveryExecutor, throttle, options, stepExecution.getJobExecutionId(),
-				stepExecution.getId());
+				ownTransaction, deliveryExecutor, throttle, runResources.inDoubt(stepExecution.getJobExecutionId()),
+				options, stepExecution.getJobExecutionId(), stepExecution.getId());
 	}
 
 }

@@ -2,6 +2,7 @@ package io.keywordsbackfill.job;
 
 import java.util.List;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
@@ -9,6 +10,8 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 import io.keywordsbackfill.delivery.FatalDeliveryException;
+import io.keywordsbackfill.delivery.Ledger;
+import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.TransientDeliveryException;
 
 /**
@@ -25,7 +28,14 @@ class RunOwnerListener implements JobExecutionListener {
 
 	private final RunResources resources;
 
-	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher, RunResources resources) {
+	private final PendingDeliveries pending;
+
+	private final Ledger ledger;
+
+	RunOwnerListener(RunOwners owners, @Lazy ImportLauncher launcher, RunResources resources,
+			PendingDeliveries pending, Ledger ledger) {
+		this.pending = pending;
+		this.ledger = ledger;
 		this.owners = owners;
 		this.launcher = launcher;
 		this.resources = resources;
@@ -41,6 +51,9 @@ class RunOwnerListener implements JobExecutionListener {
 	public void afterJob(JobExecution jobExecution) {
 		launcher.finished(jobExecution);
 		resources.finished(jobExecution.getId());
+		if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
+			pending.clearSettled(jobExecution.getId(), ledger);
+		}
 		String cause = cause(jobExecution.getAllFailureExceptions());
 		if (cause != null) {
 			ExitStatus exit = jobExecution.getExitStatus();

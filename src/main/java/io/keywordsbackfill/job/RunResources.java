@@ -2,6 +2,7 @@ package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
@@ -10,6 +11,7 @@ import io.keywordsbackfill.delivery.AdaptiveConcurrencyLimit;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
 import io.keywordsbackfill.delivery.DryRunSink;
 import io.keywordsbackfill.delivery.LogSink;
+import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
 
@@ -27,8 +29,18 @@ class RunResources {
 
 	private final Map<Long, DryRunSink> dryRunSinks = new ConcurrentHashMap<>();
 
-	RunResources(BackfillProperties properties) {
+	private final Map<Long, Set<String>> inDoubt = new ConcurrentHashMap<>();
+
+	private final PendingDeliveries pending;
+
+	RunResources(BackfillProperties properties, PendingDeliveries pending) {
 		this.properties = properties;
+		this.pending = pending;
+	}
+
+	/** The ids that killed executions left in flight, read once per run and shared by its partitions. */
+	Set<String> inDoubt(long jobExecutionId) {
+		return this.inDoubt.computeIfAbsent(jobExecutionId, this.pending::inDoubt);
 	}
 
 	DeliveryThrottle forRun(long jobExecutionId) {
@@ -46,6 +58,7 @@ class RunResources {
 
 	void finished(long jobExecutionId) {
 		this.throttles.remove(jobExecutionId);
+		this.inDoubt.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();

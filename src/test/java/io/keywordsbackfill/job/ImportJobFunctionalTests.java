@@ -450,9 +450,8 @@ abstract class ImportJobFunctionalTests {
 	void logsLeftInFlightByAKilledRunAreSentAgainAndCounted() throws Exception {
 		// given: a killed run left two logs in flight (their answer never committed)
 		Path file = TogetherBatchFiles.output(dir.resolve("doubt.jsonl"), "d", 0, 10);
-		jdbc.update("INSERT INTO backfill_pending (source_id, job_execution_id, file, line, created_at) "
-				+ "VALUES ('together-request:d-3', 999, 'x', 4, CURRENT_TIMESTAMP), "
-				+ "('together-request:d-7', 999, 'x', 8, CURRENT_TIMESTAMP)");
+		jdbc.update("INSERT INTO backfill_pending (batch_id, job_execution_id, logs, source_ids, created_at) "
+				+ "VALUES ('b-1', 999, 2, '[\"together-request:d-3\",\"together-request:d-7\"]', CURRENT_TIMESTAMP)");
 
 		// when
 		LaunchOutcome outcome = launcher.launch(parameters(file));
