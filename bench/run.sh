@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [N]            N records (default 200000)
 #
-# Env: BENCH_RUNS (3)  BENCH_LATENCY_MS ("0 100")  JAVA_OPTS (for the import)  BENCH_PORT (18181)
+# Env: BENCH_RUNS (3)  BENCH_LATENCY_MS ("0 100")  JAVA_OPTS (for the import; default -Xmx256m)  BENCH_PORT (18181)
 #      BENCH_SINGLE_CAP (2000, records for the single-log peer without latency)
 #      BENCH_SINGLE_CAP_LATENCY (300, records for the single-log peer when latency > 0)
 #      BENCH_PEERS (1; 0 = import only, e.g. for the RSS check at 1,000,000)  BENCH_TIMEOUT (1800 s per run)
@@ -77,7 +77,7 @@ BYTES=$(stat -c %s "$DATA")
 	echo "host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
 	echo "data: $N records, $(awk -v b="$BYTES" 'BEGIN {printf "%.1f MB", b/1e6}') ($DATA)"
 	echo "runs per measurement: $RUNS (median); latency scenarios (ms): $LATENCIES"
-	echo "import: JAVA_OPTS='${JAVA_OPTS:-}' BACKFILL_CHUNK_SIZE=${BACKFILL_CHUNK_SIZE:-default}" \
+	echo "import: JAVA_OPTS='${JAVA_OPTS:--Xmx256m}' BACKFILL_CHUNK_SIZE=${BACKFILL_CHUNK_SIZE:-default}" \
 		"BACKFILL_CONCURRENCY=${BACKFILL_CONCURRENCY:-default} KEYWORDSAI_MAX_BATCH_LOGS=${KEYWORDSAI_MAX_BATCH_LOGS:-default}"
 } > "$RESULTS.head"
 
@@ -99,7 +99,7 @@ for L in $LATENCIES; do
 		# shellcheck disable=SC2086
 		pushd "$OUT/work" >/dev/null # the import's working directory (./data etc. stay out of the repo)
 		measure "$lf" env $(import_env "$db" "$PORT") \
-			java ${JAVA_OPTS:-} -jar "$JAR" import --format together-batch "$DATA"
+			java ${JAVA_OPTS:--Xmx256m} -jar "$JAR" import --format together-batch "$DATA"
 		popd >/dev/null
 		drop_db "$db"
 		st=$(stub_stats "$PORT")
