@@ -46,6 +46,7 @@ import io.keywordsbackfill.mapping.ProcessedItem;
 import io.keywordsbackfill.mapping.SourceItemProcessor;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.source.BatchCompletion;
 import io.keywordsbackfill.source.ChatLogItemReader;
 import io.keywordsbackfill.source.LineReader;
 import io.keywordsbackfill.source.TogetherBatchItemReader;
@@ -159,8 +160,14 @@ public class ImportJobConfiguration {
 	SourceItemProcessor sourceItemProcessor(PriceCatalog priceCatalog,
 			@Value("#{stepExecution}") StepExecution stepExecution) {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+		Partition partition = Partition.from(stepExecution.getExecutionContext());
 		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
 				params.unpricedModel());
+		if (params.batchCompletedAt() == null && partition.errorsOf() != null) {
+			// error lines have no time: without --batch-completed-at, the batch's latest completion stands in
+			options = new MappingOptions(BatchCompletion.latestCreated(partition.errorsOf()).orElse(null),
+					params.exportedCost(), params.unpricedModel(), BatchCompletion.source());
+		}
 		return new SourceItemProcessor(new KeywordsLogMapper(priceCatalog, options));
 	}
 

@@ -54,7 +54,8 @@ class ImportPartitioner implements Partitioner {
 					partitions.add(new Partition(input.format(), options, file.file(), file.batchInput(), range));
 				}
 				if (file.errors() != null) {
-					partitions.add(new Partition(input.format(), options, file.errors(), file.batchInput(), FileRange.WHOLE));
+					partitions.add(new Partition(input.format(), options, file.errors(), file.batchInput(), FileRange.WHOLE,
+							file.file()));
 				}
 			}
 		}

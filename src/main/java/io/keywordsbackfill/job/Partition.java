@@ -16,8 +16,15 @@ import io.keywordsbackfill.source.SourceFile;
  * @param file the file
  * @param batchInput the Batch input file to join with, or null
  * @param range the part of the file
+ * @param errorsOf for a Batch error file, the output file of the same batch (its completions give the error
+ * lines a time); else null
  */
-record Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range) {
+record Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range,
+		SourceFile errorsOf) {
+
+	Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range) {
+		this(format, options, file, batchInput, range, null);
+	}
 
 	ExecutionContext toContext() {
 		ExecutionContext context = new ExecutionContext();
@@ -32,6 +39,10 @@ record Partition(String format, String options, SourceFile file, SourceFile batc
 		context.putLong("partition.start", range.startOffset());
 		context.putLong("partition.startLine", range.startLine());
 		context.putLong("partition.end", range.endOffset());
+		if (errorsOf != null) {
+			context.putString("partition.errorsOf", errorsOf.displayName());
+			context.putString("partition.errorsOfSha256", errorsOf.fingerprint());
+		}
 		return context;
 	}
 
@@ -40,7 +51,8 @@ record Partition(String format, String options, SourceFile file, SourceFile batc
 				file(context.getString("partition.file"), context.getString("partition.sha256")),
 				file(context.getString("partition.batchInput", null), context.getString("partition.batchInputSha256", null)),
 				new FileRange(context.getLong("partition.start"), context.getLong("partition.startLine"),
-						context.getLong("partition.end")));
+						context.getLong("partition.end")),
+				file(context.getString("partition.errorsOf", null), context.getString("partition.errorsOfSha256", null)));
 	}
 
 	private static SourceFile file(String path, String sha256) {

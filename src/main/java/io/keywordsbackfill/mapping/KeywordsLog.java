@@ -52,4 +52,7 @@ public record KeywordsLog(
 
 	public static final String META_LINE = "backfill_line";
 
+	/** Metadata key saying where the timestamp of a call whose source had none came from. */
+	public static final String META_TIMESTAMP = "backfill_timestamp";
+
 }

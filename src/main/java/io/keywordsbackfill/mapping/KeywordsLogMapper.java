@@ -117,6 +117,10 @@ public class KeywordsLogMapper {
 		metadata.put(KeywordsLog.META_SOURCE_ID, record.sourceId());
 		metadata.put(KeywordsLog.META_FILE, record.position().file());
 		metadata.put(KeywordsLog.META_LINE, record.position().line());
+		if (record.completedAt() == null) {
+			// the source had no time for this call: say where the timestamp came from
+			metadata.put(KeywordsLog.META_TIMESTAMP, this.options.fallbackSource());
+		}
 		TokenUsage usage = record.usage();
 		RequestParameters parameters = record.parameters();
 		List<ChatMessage> prompt = record.promptMessages().isEmpty() ? null

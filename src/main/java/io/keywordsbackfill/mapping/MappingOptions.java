@@ -9,12 +9,22 @@ import java.time.Instant;
  * the CLI's {@code --batch-completed-at}; null to reject such records as {@code MISSING_TIMESTAMP}
  * @param exportedCostPolicy what to do with a cost present in the export
  * @param unpricedModelPolicy what to do with a model that has no price in the catalog
+ * @param fallbackSource where {@code fallbackCompletedAt} came from, put in {@code metadata.backfill_timestamp} of the
+ * logs that use it
  */
 public record MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exportedCostPolicy,
-		UnpricedModelPolicy unpricedModelPolicy) {
+		UnpricedModelPolicy unpricedModelPolicy, String fallbackSource) {
+
+	/** Where a given {@code fallbackCompletedAt} comes from unless said otherwise. */
+	public static final String GIVEN_COMPLETION = "batch completion time given with --batch-completed-at";
+
+	public MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exportedCostPolicy,
+			UnpricedModelPolicy unpricedModelPolicy) {
+		this(fallbackCompletedAt, exportedCostPolicy, unpricedModelPolicy, GIVEN_COMPLETION);
+	}
 
 	public static final MappingOptions DEFAULTS = new MappingOptions(null, ExportedCostPolicy.FILL_MISSING,
-			UnpricedModelPolicy.SEND_WITHOUT_COST);
+			UnpricedModelPolicy.SEND_WITHOUT_COST, GIVEN_COMPLETION);
 
 	public MappingOptions {
 		exportedCostPolicy = (exportedCostPolicy != null) ? exportedCostPolicy : ExportedCostPolicy.FILL_MISSING;

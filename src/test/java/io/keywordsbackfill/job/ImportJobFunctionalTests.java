@@ -184,6 +184,30 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	@Test
+	void withoutABatchCompletionTimeErrorLinesTakeTheBatchsLatestCompletionAndSaySo() throws Exception {
+		ImportParameters params = sampleParameters(null);
+		ImportParameters noTime = ImportParameters.togetherBatch(params.inputs().get(0).files().get(0).file(),
+				params.inputs().get(0).files().get(0).batchInput(), params.inputs().get(0).files().get(0).errors(), null);
+
+		LaunchOutcome outcome = launcher.launch(noTime);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		String latestSuccess = keywordsAi.stored().stream().filter(log -> log.path("status_code").asInt() == 200)
+			.map(log -> Instant.parse(log.path("timestamp").asString()))
+			.max(Instant::compareTo)
+			.orElseThrow()
+			.toString();
+		JsonNode error = keywordsAi.stored().stream().filter(log -> log.path("status_code").asInt() >= 400)
+			.findFirst()
+			.orElseThrow();
+		assertThat(error.path("timestamp").asString()).isEqualTo(latestSuccess);
+		assertThat(error.path("metadata").path("backfill_timestamp").asString()).contains("latest completion");
+		assertThat(keywordsAi.stored()).filteredOn(log -> log.path("status_code").asInt() == 200)
+			.allSatisfy(log -> assertThat(log.path("metadata").has("backfill_timestamp")).isFalse());
+		assertThat(runs.find(outcome.execution().getId()).orElseThrow().counts().rejected()).isZero();
+	}
+
+	@Test
 	void theSameFilesAgainAreReportedDoneAndANewRunSendsNothingTwice() throws Exception {
 		ImportParameters params = generated(30);
 		assertThat(launcher.launch(params).execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
