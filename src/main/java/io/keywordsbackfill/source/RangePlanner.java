@@ -55,7 +55,13 @@ public final class RangePlanner {
 		try (InputStream in = Files.newInputStream(file.path())) {
 			int n;
 			while ((n = in.read(buffer)) > 0 && result.size() < count - 1) {
-				for (int i = 0; i < n; i++) {
+				int i = 0;
+				if (!seekingLineStart && offset + n <= nextCut) {
+					// the whole buffer lies before the next cut: just count its lines (the hot loop)
+					line += countNewlines(buffer, 0, n);
+					i = n;
+				}
+				for (; i < n; i++) {
 					if (!seekingLineStart && offset + i >= nextCut) {
 						seekingLineStart = true;
 					}
@@ -81,6 +87,14 @@ public final class RangePlanner {
 		}
 		result.add(new FileRange(rangeStart, rangeStartLine, -1));
 		return result;
+	}
+
+	private static int countNewlines(byte[] bytes, int from, int to) {
+		int lines = 0;
+		for (int i = from; i < to; i++) {
+			lines += (bytes[i] == '\n') ? 1 : 0;
+		}
+		return lines;
 	}
 
 	private static boolean isGzip(SourceFile file) throws IOException {

@@ -54,6 +54,28 @@ class RangePlannerTests {
 	}
 
 	@Test
+	void rangesOfAFileLargerThanTheReadBufferKnowTheirLineNumbers() throws IOException {
+		// given: ~4 MB, so whole read buffers lie between cuts
+		StringBuilder text = new StringBuilder();
+		for (int i = 1; i <= 60_000; i++) {
+			text.append("line ").append(i).append(' ').append("y".repeat(i % 97)).append('\n');
+		}
+		Path file = dir.resolve("big.jsonl");
+		Files.writeString(file, text, StandardCharsets.UTF_8);
+
+		List<FileRange> ranges = RangePlanner.plan(SourceFile.of(file), 4, 1000);
+
+		assertThat(ranges).hasSize(4);
+		for (FileRange range : ranges) {
+			try (LineReader reader = LineReader.open(file, range.startOffset(), range.startLine(),
+					LineReader.DEFAULT_MAX_LINE_BYTES)) {
+				SourceLine first = reader.next();
+				assertThat(first.text()).startsWith("line " + range.startLine() + " ");
+			}
+		}
+	}
+
+	@Test
 	void aSmallFileOrAGzipFileStaysWhole() throws IOException {
 		Path small = dir.resolve("small.jsonl");
 		Files.writeString(small, "a\nb\nc\n");
