@@ -55,24 +55,15 @@ public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
 		this.parser = new ChatLogLineParser(mapper, (options != null) ? options : ChatLogOptions.DEFAULTS);
 	}
 
-	String key(String suffix) {
-		return this.name + "." + suffix;
-	}
-
 	@Override
 	public void open(ExecutionContext context) throws ItemStreamException {
-		long offset = context.getLong(key("offset"), 0);
-		long line = context.getLong(key("line"), 1);
-		String savedFingerprint = context.getString(key("fingerprint"), null);
-		if (savedFingerprint != null && !savedFingerprint.equals(this.file.fingerprint())) {
-			throw new ItemStreamException("Cannot resume " + this.file.displayName() + " at line " + line
-					+ ": its content changed since the saved position was taken");
-		}
+		FileRange position = ReaderPosition.resume(context, this.name, this.file, FileRange.WHOLE);
 		try {
-			this.lines = LineReader.open(this.file.path(), offset, line, this.maxLineBytes);
+			this.lines = LineReader.open(this.file.path(), position.startOffset(), position.startLine(), this.maxLineBytes);
 		}
 		catch (IOException ex) {
-			throw new ItemStreamException("Cannot open " + this.file.displayName() + " at line " + line, ex);
+			throw new ItemStreamException("Cannot open " + this.file.displayName() + " at line " + position.startLine(),
+					ex);
 		}
 	}
 
@@ -95,20 +86,13 @@ public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
 		if (this.lines == null) {
 			return;
 		}
-		context.putLong(key("offset"), this.lines.nextByteOffset());
-		context.putLong(key("line"), this.lines.nextLineNumber());
-		context.putString(key("fingerprint"), this.file.fingerprint());
+		ReaderPosition.save(context, this.name, this.lines, this.file);
 	}
 
 	@Override
 	public void close() throws ItemStreamException {
 		try {
-			if (this.lines != null) {
-				this.lines.close();
-			}
-		}
-		catch (IOException ex) {
-			throw new ItemStreamException("Cannot close " + this.name, ex);
+			ReaderPosition.close(this.lines, this.name);
 		}
 		finally {
 			this.lines = null;

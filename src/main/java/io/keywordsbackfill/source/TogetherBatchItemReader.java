@@ -185,9 +185,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 			return;
 		}
 		context.putInt(key("part"), this.part);
-		context.putLong(key("offset"), this.lines.nextByteOffset());
-		context.putLong(key("line"), this.lines.nextLineNumber());
-		context.putString(key("fingerprint"), file(this.part).fingerprint());
+		ReaderPosition.save(context, this.name, this.lines, file(this.part));
 	}
 
 	@Override

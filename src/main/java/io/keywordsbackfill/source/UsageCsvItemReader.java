@@ -103,10 +103,6 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 		this.parser = new CsvRecordParser(this.options.delimiter());
 	}
 
-	String key(String suffix) {
-		return this.name + "." + suffix;
-	}
-
 	/**
 	 * Reads the header and positions the reader at the saved record, or at the first row.
 	 * @throws ItemStreamException if the file cannot be read, its header is unreadable or lacks a required
@@ -114,11 +110,8 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 	 */
 	@Override
 	public void open(ExecutionContext context) throws ItemStreamException {
-		String savedFingerprint = context.getString(key("fingerprint"), null);
-		if (savedFingerprint != null && !savedFingerprint.equals(this.file.fingerprint())) {
-			throw new ItemStreamException("Cannot resume " + this.file.displayName()
-					+ ": its content changed since the saved position was taken");
-		}
+		// checks the fingerprint before anything is read; the header's end is the default start
+		ReaderPosition.resume(context, this.name, this.file, FileRange.WHOLE);
 		try {
 			this.lines = LineReader.open(this.file.path(), 0, 1, this.maxRecordBytes);
 			List<String> header = readHeader();
@@ -131,8 +124,10 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 			this.columnIndex = columnIndex(header);
 			this.columnCount = header.size();
 			long headerEnd = this.lines.nextByteOffset();
-			long offset = context.getLong(key("offset"), headerEnd);
-			long line = context.getLong(key("line"), this.lines.nextLineNumber());
+			FileRange position = ReaderPosition.resume(context, this.name, this.file,
+					new FileRange(headerEnd, this.lines.nextLineNumber(), -1));
+			long offset = position.startOffset();
+			long line = position.startLine();
 			this.startedAtFirstRow = (offset == headerEnd);
 			if (offset != headerEnd) {
 				this.lines.close();
@@ -363,20 +358,13 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 		if (this.lines == null) {
 			return;
 		}
-		context.putLong(key("offset"), this.lines.nextByteOffset());
-		context.putLong(key("line"), this.lines.nextLineNumber());
-		context.putString(key("fingerprint"), this.file.fingerprint());
+		ReaderPosition.save(context, this.name, this.lines, this.file);
 	}
 
 	@Override
 	public void close() throws ItemStreamException {
 		try {
-			if (this.lines != null) {
-				this.lines.close();
-			}
-		}
-		catch (IOException ex) {
-			throw new ItemStreamException("Cannot close " + this.name, ex);
+			ReaderPosition.close(this.lines, this.name);
 		}
 		finally {
 			this.lines = null;
