@@ -1,11 +1,9 @@
 package io.keywordsbackfill.source;
 
 import java.io.IOException;
-import java.util.Objects;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.record.UnreadableRecord;
@@ -24,19 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  * before the offset; a gzip file is inflated and discarded up to it) and refuses to resume in a file whose
  * content changed.
  */
-public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
+public class ChatLogItemReader extends LineFileItemReader {
 
 	public static final String DEFAULT_NAME = "chatLogReader";
-
-	private final String name;
-
-	private final SourceFile file;
 
 	private final int maxLineBytes;
 
 	private final ChatLogLineParser parser;
-
-	private LineReader lines;
 
 	public ChatLogItemReader(SourceFile file, ChatLogOptions options) {
 		this(DEFAULT_NAME, file, options, LineReader.DEFAULT_MAX_LINE_BYTES);
@@ -48,8 +40,7 @@ public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
 	 * @param maxLineBytes longer lines become {@code TOO_LARGE} rejects
 	 */
 	public ChatLogItemReader(String name, SourceFile file, ChatLogOptions options, int maxLineBytes) {
-		this.name = Objects.requireNonNull(name, "name");
-		this.file = Objects.requireNonNull(file, "file");
+		super(name, file);
 		this.maxLineBytes = maxLineBytes;
 		JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 		this.parser = new ChatLogLineParser(mapper, (options != null) ? options : ChatLogOptions.DEFAULTS);
@@ -79,24 +70,6 @@ public class ChatLogItemReader implements ItemStreamReader<SourceItem> {
 			}
 		}
 		return null;
-	}
-
-	@Override
-	public void update(ExecutionContext context) throws ItemStreamException {
-		if (this.lines == null) {
-			return;
-		}
-		ReaderPosition.save(context, this.name, this.lines, this.file);
-	}
-
-	@Override
-	public void close() throws ItemStreamException {
-		try {
-			ReaderPosition.close(this.lines, this.name);
-		}
-		finally {
-			this.lines = null;
-		}
 	}
 
 }

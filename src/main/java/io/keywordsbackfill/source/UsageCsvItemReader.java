@@ -9,12 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 import io.keywordsbackfill.record.RejectReason;
 import io.keywordsbackfill.record.RequestParameters;
@@ -54,23 +52,17 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * file is not read between the header and the offset; a gzip file has no index, so it is inflated and
  * discarded up to the offset (a re-read, never a re-send).
  */
-public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
+public class UsageCsvItemReader extends LineFileItemReader {
 
 	public static final String DEFAULT_NAME = "usageCsvReader";
 
 	private static final char BOM = '\uFEFF';
-
-	private final String name;
-
-	private final SourceFile file;
 
 	private final UsageCsvOptions options;
 
 	private final int maxRecordBytes;
 
 	private final CsvRecordParser parser;
-
-	private LineReader lines;
 
 	/** Canonical column → its index in the header; only the columns the file has. */
 	private Map<String, Integer> columnIndex;
@@ -96,8 +88,7 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 	 * for an unclosed quote
 	 */
 	public UsageCsvItemReader(String name, SourceFile file, UsageCsvOptions options, int maxRecordBytes) {
-		this.name = Objects.requireNonNull(name, "name");
-		this.file = Objects.requireNonNull(file, "file");
+		super(name, file);
 		this.options = (options != null) ? options : UsageCsvOptions.DEFAULTS;
 		this.maxRecordBytes = maxRecordBytes;
 		this.parser = new CsvRecordParser(this.options.delimiter());
@@ -351,24 +342,6 @@ public class UsageCsvItemReader implements ItemStreamReader<SourceItem> {
 	/** Records (rows and rejects) returned since {@link #open}. */
 	public long rowsRead() {
 		return this.rows;
-	}
-
-	@Override
-	public void update(ExecutionContext context) throws ItemStreamException {
-		if (this.lines == null) {
-			return;
-		}
-		ReaderPosition.save(context, this.name, this.lines, this.file);
-	}
-
-	@Override
-	public void close() throws ItemStreamException {
-		try {
-			ReaderPosition.close(this.lines, this.name);
-		}
-		finally {
-			this.lines = null;
-		}
 	}
 
 	private void closeQuietly() {
