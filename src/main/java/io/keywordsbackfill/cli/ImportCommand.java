@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
@@ -21,6 +20,7 @@ import io.keywordsbackfill.job.InputOptions;
 import io.keywordsbackfill.source.InputFiles;
 import io.keywordsbackfill.source.SourceFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -82,19 +82,11 @@ class ImportCommand implements Callable<Integer> {
 			description = "A model without a known price: send-without-cost (default; Keywords AI prices it) or reject.")
 	String unpricedModel;
 
-	@Option(names = "--dry-run", description = "Run everything but write the request bodies to --out instead of sending.")
-	boolean dryRun;
-
-	@Option(names = "--out", paramLabel = "FILE", defaultValue = "data/dry-run.jsonl",
-			description = "Where --dry-run writes request bodies (default: ${DEFAULT-VALUE}).")
-	Path out;
+	@Mixin
+	RunOptions run = new RunOptions();
 
 	@Option(names = "--new-run", description = "Start a new run even if these files were imported before (the ledger still drops what was sent).")
 	boolean newRun;
-
-	@Option(names = "--no-progress",
-			description = "No live progress line on the terminal; log a progress line every backfill.progress-interval instead.")
-	boolean noProgress;
 
 	@Option(names = "--resend", description = "Send every record again, ignoring the ledger of accepted logs (implies --new-run).")
 	boolean resend;
@@ -112,15 +104,7 @@ class ImportCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
 		ImportParameters params = parameters();
-		if (noProgress) {
-			parent.context.property("backfill.progress", "log");
-		}
-		if (!dryRun) {
-			KeywordsAiProperties keywordsAi = parent.context.bean(KeywordsAiProperties.class);
-			if (keywordsAi.apiKey() == null || keywordsAi.apiKey().isBlank()) {
-				throw new UsageException("KEYWORDSAI_API_KEY is not set (it is required unless --dry-run)");
-			}
-		}
+		run.prepare(parent.context);
 		ImportLauncher launcher = parent.context.bean(ImportLauncher.class);
 		GracefulStop stop = GracefulStop.install(launcher, parent.context);
 		int exitCode = ExitCodes.FAILED;
@@ -168,8 +152,8 @@ class ImportCommand implements Callable<Integer> {
 		ImportParameters params = ImportParameters.adHoc(
 				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt())
 			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel));
-		if (dryRun) {
-			params = params.withDryRun(out);
+		if (run.dryRun) {
+			params = params.withDryRun(run.out);
 		}
 		if (resend) {
 			params = params.withResend();

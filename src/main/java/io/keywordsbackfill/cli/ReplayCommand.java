@@ -44,9 +44,7 @@ class ReplayCommand implements Callable<Integer> {
 	public Integer call() {
 		PrintWriter out = spec.commandLine().getOut();
 		KeywordsAiProperties keywordsAi = parent.context.bean(KeywordsAiProperties.class);
-		if (!dryRun && !keywordsAi.hasApiKey()) {
-			throw new UsageException("KEYWORDSAI_API_KEY is not set (it is required unless --dry-run)");
-		}
+		RunOptions.requireApiKey(parent.context, dryRun);
 		try (LogSink sink = dryRun ? new DryRunSink(this.out)
 				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()), DeliveryEvents.NONE)) {
 			ReplayService.ReplayResult result = parent.context.bean(ReplayService.class)

@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 
 import org.springframework.batch.core.BatchStatus;
 
-import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.job.DefinitionRuns;
 import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.schedule.InvalidJobDefinitionException;
@@ -28,6 +27,7 @@ import io.keywordsbackfill.status.RunSummary;
 import io.keywordsbackfill.status.StatusRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -58,28 +58,15 @@ class RunCommand implements Callable<Integer> {
 			description = "The logical date of the run (default: today in the definition's zone).")
 	String date;
 
-	@Option(names = "--dry-run", description = "Run everything but write the request bodies to --out instead of sending.")
-	boolean dryRun;
-
-	@Option(names = "--out", paramLabel = "FILE", defaultValue = "data/dry-run.jsonl",
-			description = "Where --dry-run writes request bodies (default: ${DEFAULT-VALUE}).")
-	Path out;
-
-	@Option(names = "--no-progress",
-			description = "No live progress line on the terminal; log a progress line every backfill.progress-interval instead.")
-	boolean noProgress;
+	@Mixin
+	RunOptions run = new RunOptions();
 
 	@Override
 	public Integer call() throws Exception {
 		JobDefinition definition = load(file);
 		LocalDate logicalDate = logicalDate(definition);
 		applyDestination(definition, parent.context);
-		if (noProgress) {
-			parent.context.property("backfill.progress", "log");
-		}
-		if (!dryRun && !parent.context.bean(KeywordsAiProperties.class).hasApiKey()) {
-			throw new UsageException("KEYWORDSAI_API_KEY is not set (it is required unless --dry-run)");
-		}
+		run.prepare(parent.context);
 		JdbcJobLock lock = new JdbcJobLock(parent.context.bean(DataSource.class), Clock.systemUTC(),
 				JdbcJobLock.processOwner());
 		if (!lock.tryLock(definition.name(), LEASE)) {
@@ -99,7 +86,7 @@ class RunCommand implements Callable<Integer> {
 		int exitCode = ExitCodes.FAILED;
 		try {
 			ScheduledRunResult result = parent.context.bean(DefinitionRuns.class)
-				.launch(definition, logicalDate, dryRun ? out : null);
+				.launch(definition, logicalDate, run.dryRunOut());
 			exitCode = report(definition, logicalDate, result);
 			return exitCode;
 		}

@@ -1,0 +1,46 @@
+package io.keywordsbackfill.cli;
+
+import java.nio.file.Path;
+
+import io.keywordsbackfill.cli.CommandLineEntryPoint.ApplicationContextHolder;
+import io.keywordsbackfill.delivery.KeywordsAiProperties;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that run an import ({@code import}, {@code run}): a picocli mixin. */
+class RunOptions {
+
+	@Option(names = "--dry-run", description = "Run everything but write the request bodies to --out instead of sending.")
+	boolean dryRun;
+
+	@Option(names = "--out", paramLabel = "FILE", defaultValue = "data/dry-run.jsonl",
+			description = "Where --dry-run writes request bodies (default: ${DEFAULT-VALUE}).")
+	Path out;
+
+	@Option(names = "--no-progress",
+			description = "No live progress line on the terminal; log a progress line every backfill.progress-interval instead.")
+	boolean noProgress;
+
+	/** The dry-run output file, or null for a real run. */
+	Path dryRunOut() {
+		return dryRun ? out : null;
+	}
+
+	/**
+	 * Applies {@code --no-progress} (before the context starts) and checks the API key, which a dry run does
+	 * not need.
+	 */
+	void prepare(ApplicationContextHolder context) {
+		if (noProgress) {
+			context.property("backfill.progress", "log");
+		}
+		requireApiKey(context, dryRun);
+	}
+
+	/** @throws UsageException when a real run has no API key */
+	static void requireApiKey(ApplicationContextHolder context, boolean dryRun) {
+		if (!dryRun && !context.bean(KeywordsAiProperties.class).hasApiKey()) {
+			throw new UsageException("KEYWORDSAI_API_KEY is not set (it is required unless --dry-run)");
+		}
+	}
+
+}
