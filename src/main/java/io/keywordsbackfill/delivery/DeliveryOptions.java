@@ -5,12 +5,11 @@ package io.keywordsbackfill.delivery;
  *
  * @param maxBatchLogs logs per request (1..5000)
  * @param maxBatchBytes request body size limit
- * @param concurrency batches of one chunk in flight at once
  * @param dryRun write request bodies to a file instead of sending; the ledger is read but not written
  * @param resend ignore the ledger and send every record again
  * @param resendInDoubt send again the logs a killed run left in flight (a duplicate for each that had arrived)
  * rather than set them aside as {@code in_doubt} rejects
  */
-public record DeliveryOptions(int maxBatchLogs, long maxBatchBytes, int concurrency, boolean dryRun,
+public record DeliveryOptions(int maxBatchLogs, long maxBatchBytes, boolean dryRun,
 		boolean resend, boolean resendInDoubt) {
 }

@@ -198,7 +198,7 @@ public class ImportJobConfiguration {
 		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
-				properties.maxConcurrency(), params.dryRun(), params.resend(),
+				params.dryRun(), params.resend(),
 				properties.inDoubt() == BackfillProperties.InDoubt.RESEND);
 		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, deliveryEvents,
 				ownTransaction, deliveryExecutor, throttle, runResources.inDoubt(stepExecution.getJobExecutionId()),

@@ -66,7 +66,7 @@ public class ImportLauncher {
 					log.info("Resuming run {} ({}) from its last committed chunk", last.getId(), last.getStatus());
 			}
 		}
-		return LaunchOutcome.ran(run(() -> jobOperator.start(importJob, jobParameters)));
+		return LaunchOutcome.ran(jobOperator.start(importJob, jobParameters));
 	}
 
 	/**
@@ -94,7 +94,7 @@ public class ImportLauncher {
 		if (latest != null && latest.getId() != jobExecutionId && latest.getStatus() == BatchStatus.COMPLETED) {
 			return LaunchOutcome.alreadyDone(latest);
 		}
-		return LaunchOutcome.ran(run(() -> jobOperator.restart(latest == null ? execution : latest)));
+		return LaunchOutcome.ran(jobOperator.restart(latest == null ? execution : latest));
 	}
 
 	/**
@@ -129,11 +129,6 @@ public class ImportLauncher {
 				+ " in " + who + "; if that process is gone, use 'restart " + execution.getId() + " --force'"));
 	}
 
-	private JobExecution run(JobStarter starter) throws Exception {
-		JobExecution execution = starter.start();
-		return execution;
-	}
-
 	/**
 	 * Called by the job listener so that a stop request can find the running execution. Puts the run into
 	 * the log context: {@code run} and {@code job} (fields of JSON log lines) and {@code context}, the two as
@@ -151,13 +146,6 @@ public class ImportLauncher {
 		MDC.remove("context");
 		MDC.remove("run");
 		MDC.remove("job");
-	}
-
-	@FunctionalInterface
-	private interface JobStarter {
-
-		JobExecution start() throws Exception;
-
 	}
 
 }
