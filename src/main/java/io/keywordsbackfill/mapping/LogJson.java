@@ -1,8 +1,16 @@
 package io.keywordsbackfill.mapping;
 
+import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.keywordsbackfill.record.ChatMessage;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,12 +31,135 @@ public final class LogJson {
 
 	/** The log as UTF-8 JSON, exactly as it goes into {@code {"logs":[...]}}. */
 	public static byte[] toJsonBytes(KeywordsLog log) {
-		return MAPPER.writeValueAsBytes(log);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+		try (JsonGenerator generator = MAPPER.createGenerator(out)) {
+			write(generator, log);
+		}
+		return out.toByteArray();
 	}
 
 	/** The log as a JSON string (for reject rows and the dry-run file). */
 	public static String toJson(KeywordsLog log) {
-		return MAPPER.writeValueAsString(log);
+		StringWriter out = new StringWriter(2048);
+		try (JsonGenerator generator = MAPPER.createGenerator(out)) {
+			write(generator, log);
+		}
+		return out.toString();
+	}
+
+	/**
+	 * Writes what {@code MAPPER.writeValue(log)} would, field by field: the same names, order and
+	 * inclusion (a test holds the two equal), without the per-call lookups of bean serialization, which
+	 * cost a fifth of a worker thread's CPU.
+	 */
+	static void write(JsonGenerator out, KeywordsLog log) {
+		out.writeStartObject();
+		string(out, "model", log.model());
+		string(out, "log_type", log.logType());
+		if (log.promptMessages() != null) {
+			out.writeName("prompt_messages");
+			out.writeStartArray();
+			for (ChatMessage message : log.promptMessages()) {
+				message(out, message);
+			}
+			out.writeEndArray();
+		}
+		if (log.completionMessage() != null) {
+			out.writeName("completion_message");
+			message(out, log.completionMessage());
+		}
+		if (log.promptTokens() != null) {
+			out.writeNumberProperty("prompt_tokens", log.promptTokens().longValue());
+		}
+		if (log.completionTokens() != null) {
+			out.writeNumberProperty("completion_tokens", log.completionTokens().longValue());
+		}
+		decimal(out, "cost", log.cost());
+		decimal(out, "generation_time", log.generationTimeSeconds());
+		decimal(out, "ttft", log.ttft());
+		string(out, "timestamp", log.timestamp());
+		string(out, "start_time", log.startTime());
+		string(out, "customer_identifier", log.customerIdentifier());
+		string(out, "custom_identifier", log.customIdentifier());
+		if (log.metadata() != null) {
+			out.writeName("metadata");
+			out.writeStartObject();
+			for (Map.Entry<String, Object> entry : log.metadata().entrySet()) {
+				Object value = entry.getValue();
+				if (value instanceof String text) {
+					out.writeStringProperty(entry.getKey(), text);
+				}
+				else if (value instanceof Long number) {
+					out.writeNumberProperty(entry.getKey(), number.longValue());
+				}
+				else {
+					out.writePOJOProperty(entry.getKey(), value); // rare shapes: the mapper's own rules
+				}
+			}
+			out.writeEndObject();
+		}
+		if (log.statusCode() != null) {
+			out.writeNumberProperty("status_code", log.statusCode().intValue());
+		}
+		string(out, "error_message", log.errorMessage());
+		string(out, "status", log.status());
+		if (log.temperature() != null) {
+			out.writeNumberProperty("temperature", log.temperature().doubleValue());
+		}
+		if (log.maxTokens() != null) {
+			out.writeNumberProperty("max_tokens", log.maxTokens().intValue());
+		}
+		if (log.topP() != null) {
+			out.writeNumberProperty("top_p", log.topP().doubleValue());
+		}
+		if (log.frequencyPenalty() != null) {
+			out.writeNumberProperty("frequency_penalty", log.frequencyPenalty().doubleValue());
+		}
+		if (log.presencePenalty() != null) {
+			out.writeNumberProperty("presence_penalty", log.presencePenalty().doubleValue());
+		}
+		if (log.stream() != null) {
+			out.writeBooleanProperty("stream", log.stream());
+		}
+		tree(out, "stop", log.stop());
+		tree(out, "tools", log.tools());
+		tree(out, "tool_choice", log.toolChoice());
+		tree(out, "response_format", log.responseFormat());
+		out.writeEndObject();
+	}
+
+	private static void message(JsonGenerator out, ChatMessage message) {
+		if (message == null) {
+			out.writeNull();
+			return;
+		}
+		out.writeStartObject();
+		string(out, "role", message.role());
+		tree(out, "content", message.content());
+		tree(out, "tool_calls", message.toolCalls());
+		string(out, "tool_call_id", message.toolCallId());
+		string(out, "name", message.name());
+		out.writeEndObject();
+	}
+
+	private static void string(JsonGenerator out, String name, String value) {
+		if (value != null) {
+			out.writeStringProperty(name, value);
+		}
+	}
+
+	private static void decimal(JsonGenerator out, String name, BigDecimal value) {
+		if (value != null) {
+			out.writeNumberProperty(name, value);
+		}
+	}
+
+	/** A JSON value; a Java null is left out, a JSON {@code null} is written (as bean serialization does). */
+	private static void tree(JsonGenerator out, String name, JsonNode value) {
+		if (value != null) {
+			out.writeName(name);
+			out.writeTree(value);
+		}
 	}
 
 }

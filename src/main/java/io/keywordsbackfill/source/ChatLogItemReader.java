@@ -65,7 +65,7 @@ public class ChatLogItemReader extends LineFileItemReader {
 		}
 		SourceLine line;
 		while ((line = this.lines.next()) != null) {
-			if (!line.ok() || !line.text().isBlank()) {
+			if (!line.ok() || !line.isBlank()) {
 				return this.parser.parse(line, this.file);
 			}
 		}

@@ -60,7 +60,7 @@ final class ChatLogLineParser {
 		}
 		JsonNode node;
 		try {
-			node = this.mapper.readTree(line.text());
+			node = this.mapper.readTree(line.bytes());
 		}
 		catch (JacksonException ex) {
 			return reject(position, null, RejectReason.MALFORMED_JSON, "not valid JSON: " + SourceLines.describe(ex),

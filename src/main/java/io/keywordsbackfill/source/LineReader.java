@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -182,19 +183,21 @@ public final class LineReader implements AutoCloseable {
 		}
 		SourceLine result;
 		if (this.lineTooLarge) {
-			result = new SourceLine(lineNumber, start, lenient(length), LineProblem.TOO_LARGE);
-		}
-		else if (containsNul(this.line, length)) {
-			result = new SourceLine(lineNumber, start, lenient(length), LineProblem.NUL_BYTE);
+			result = new SourceLine(lineNumber, start, problemBytes(length), LineProblem.TOO_LARGE);
 		}
 		else {
-			String text;
-			try {
-				text = this.decoder.decode(ByteBuffer.wrap(this.line, 0, length)).toString();
-				result = new SourceLine(lineNumber, start, text, LineProblem.NONE);
+			// One pass finds NUL bytes and tells whether the line is plain ASCII, which is valid UTF-8 as it
+			// stands; only a line with other bytes goes through the strict decoder.
+			int scan = scan(this.line, length);
+			byte[] bytes = Arrays.copyOf(this.line, length);
+			if (scan == HAS_NUL) {
+				result = new SourceLine(lineNumber, start, problemBytes(length), LineProblem.NUL_BYTE);
 			}
-			catch (CharacterCodingException ex) {
-				result = new SourceLine(lineNumber, start, lenient(length), LineProblem.INVALID_UTF8);
+			else if (scan == ASCII || isStrictUtf8(bytes)) {
+				result = new SourceLine(lineNumber, start, bytes, LineProblem.NONE);
+			}
+			else {
+				result = new SourceLine(lineNumber, start, problemBytes(length), LineProblem.INVALID_UTF8);
 			}
 		}
 		if (this.line.length > RETAINED_LINE_CAPACITY) {
@@ -203,8 +206,19 @@ public final class LineReader implements AutoCloseable {
 		return result;
 	}
 
-	private String lenient(int length) {
-		return new String(this.line, 0, Math.min(length, PROBLEM_TEXT_BYTES), StandardCharsets.UTF_8);
+	/** The first bytes of a flawed line, kept for its excerpt. */
+	private byte[] problemBytes(int length) {
+		return Arrays.copyOf(this.line, Math.min(length, PROBLEM_TEXT_BYTES));
+	}
+
+	private boolean isStrictUtf8(byte[] bytes) {
+		try {
+			this.decoder.reset().decode(ByteBuffer.wrap(bytes));
+			return true;
+		}
+		catch (CharacterCodingException ex) {
+			return false;
+		}
 	}
 
 	private void append(byte[] source, int from, int count) {
@@ -273,13 +287,25 @@ public final class LineReader implements AutoCloseable {
 		return -1;
 	}
 
-	private static boolean containsNul(byte[] bytes, int length) {
+	private static final int ASCII = 0;
+
+	private static final int NON_ASCII = 1;
+
+	private static final int HAS_NUL = 2;
+
+	/** {@link #HAS_NUL} if a byte is 0, else {@link #NON_ASCII} if one is 0x80 or above, else {@link #ASCII}. */
+	private static int scan(byte[] bytes, int length) {
+		int result = ASCII;
 		for (int i = 0; i < length; i++) {
-			if (bytes[i] == 0) {
-				return true;
+			byte b = bytes[i];
+			if (b <= 0) {
+				if (b == 0) {
+					return HAS_NUL;
+				}
+				result = NON_ASCII;
 			}
 		}
-		return false;
+		return result;
 	}
 
 	private static boolean startsWithGzipMagic(FileChannel channel) throws IOException {

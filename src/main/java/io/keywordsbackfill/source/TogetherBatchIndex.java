@@ -138,7 +138,7 @@ final class TogetherBatchIndex implements AutoCloseable {
 		try (LineReader reader = LineReader.open(seekable, 0, 1, this.maxLineBytes)) {
 			SourceLine line;
 			while ((line = reader.next()) != null) {
-				if (line.text().isBlank()) {
+				if (line.isBlank()) {
 					continue;
 				}
 				String customId = line.ok() ? customId(line.text()) : null;

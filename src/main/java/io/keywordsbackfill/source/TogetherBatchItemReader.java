@@ -172,7 +172,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 				return null;
 			}
 			trackBytes();
-			if (line.ok() && line.text().isBlank()) {
+			if (line.ok() && line.isBlank()) {
 				continue;
 			}
 			return this.parser.parse(line, file(this.part));

@@ -50,7 +50,7 @@ final class TogetherBatchLineParser {
 		if (flawed != null) {
 			return flawed;
 		}
-		TogetherBatchOutputLine output = fastParse(line.text());
+		TogetherBatchOutputLine output = fastParse(line.bytes());
 		String customId;
 		String fallbackId;
 		if (output != null) {
@@ -124,9 +124,9 @@ final class TogetherBatchLineParser {
 	 * One pass straight into the record, for the common well-formed line; null when the line needs the
 	 * slow path's diagnosis (any parse error, or a missing or invalid custom_id).
 	 */
-	private TogetherBatchOutputLine fastParse(String text) {
+	private TogetherBatchOutputLine fastParse(byte[] utf8) {
 		try {
-			TogetherBatchOutputLine output = this.mapper.readValue(text, TogetherBatchOutputLine.class);
+			TogetherBatchOutputLine output = this.mapper.readValue(utf8, TogetherBatchOutputLine.class);
 			String customId = (output != null) ? output.customId() : null;
 			return (customId != null && !customId.isEmpty() && customId.length() <= MAX_CUSTOM_ID_LENGTH) ? output : null;
 		}

@@ -210,7 +210,7 @@ public class UsageCsvItemReader extends LineFileItemReader {
 				this.rows++;
 				return flawed;
 			}
-			if (first.text().isBlank()) {
+			if (first.isBlank()) {
 				continue;
 			}
 			this.rows++;
