@@ -13,6 +13,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -74,7 +75,14 @@ public class ImportLauncher {
 	 * @param force recover a {@code STARTED} run even when its owner cannot be checked (another host)
 	 */
 	public LaunchOutcome restart(long jobExecutionId, boolean force) throws Exception {
-		JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+		JobExecution execution;
+		try {
+			execution = jobRepository.getJobExecution(jobExecutionId);
+		}
+		catch (EmptyResultDataAccessException ex) {
+			// Batch 6 on JDBC throws for an unknown id instead of returning null as documented
+			execution = null;
+		}
 		if (execution == null) {
 			return LaunchOutcome.refused(null, "no run with id " + jobExecutionId);
 		}

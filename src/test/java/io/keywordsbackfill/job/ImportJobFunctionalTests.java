@@ -269,6 +269,15 @@ abstract class ImportJobFunctionalTests {
 	}
 
 	@Test
+	void restartOfAnUnknownIdIsRefusedNamingIt() throws Exception {
+		LaunchOutcome outcome = launcher.restart(987_654, false);
+
+		assertThat(outcome.kind()).isEqualTo(LaunchOutcome.Kind.REFUSED);
+		assertThat(outcome.message()).isEqualTo("no run with id 987654");
+		assertThat(keywordsAi.requests()).isEmpty();
+	}
+
+	@Test
 	void restartByIdContinuesAFailedRun() throws Exception {
 		ImportParameters params = generated(20);
 		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
