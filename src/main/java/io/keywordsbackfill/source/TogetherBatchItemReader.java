@@ -52,13 +52,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 
 	private final int maxLineBytes;
 
-	// Strings stay strings: a number where an id belongs is a bad field, not an id.
-	private final JsonMapper mapper = JsonMapper.builder()
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.withCoercionConfig(LogicalType.Textual, config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-		.build();
+	private final JsonMapper mapper = newMapper();
 
 	private TogetherBatchIndex index;
 
@@ -150,6 +144,17 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 			closeQuietly();
 			throw new ItemStreamException("Cannot open " + file.displayName() + " at line " + line, ex);
 		}
+	}
+
+	/** How Batch files are bound. Strings stay strings: a number where an id belongs is a bad field, not an id. */
+	static JsonMapper newMapper() {
+		return JsonMapper.builder()
+			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.withCoercionConfig(LogicalType.Textual,
+					config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+			.build();
 	}
 
 	@Override

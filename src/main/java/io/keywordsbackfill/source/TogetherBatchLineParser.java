@@ -36,12 +36,15 @@ final class TogetherBatchLineParser {
 
 	private final TogetherBatchIndex index;
 
+	private final TogetherBatchOutputReader streaming;
+
 	/**
 	 * @param index the input file's index, or null when no input file was given
 	 */
 	TogetherBatchLineParser(JsonMapper mapper, TogetherBatchIndex index) {
 		this.mapper = mapper;
 		this.index = index;
+		this.streaming = new TogetherBatchOutputReader(mapper);
 	}
 
 	SourceItem parse(SourceLine line, SourceFile file) throws IOException {
@@ -126,7 +129,10 @@ final class TogetherBatchLineParser {
 	 */
 	private TogetherBatchOutputLine fastParse(byte[] utf8) {
 		try {
-			TogetherBatchOutputLine output = this.mapper.readValue(utf8, TogetherBatchOutputLine.class);
+			TogetherBatchOutputLine output = this.streaming.read(utf8);
+			if (output == null) {
+				output = this.mapper.readValue(utf8, TogetherBatchOutputLine.class);
+			}
 			String customId = (output != null) ? output.customId() : null;
 			return (customId != null && !customId.isEmpty() && customId.length() <= MAX_CUSTOM_ID_LENGTH) ? output : null;
 		}
