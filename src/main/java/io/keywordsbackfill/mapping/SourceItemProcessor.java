@@ -1,10 +1,6 @@
 package io.keywordsbackfill.mapping;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -31,17 +27,10 @@ public class SourceItemProcessor implements ItemProcessor<SourceItem, ProcessedI
 
 	private final KeywordsLogMapper mapper;
 
-	/** About 15 MB of ids at most; far enough back for repeats inside one export. */
+	/** About 3 MB of fingerprints, allocated once; far enough back for repeats inside one export. */
 	static final int RECENT_IDS = 100_000;
 
-	private final Set<String> seenSourceIds = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
-
-		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-			return size() > RECENT_IDS;
-		}
-
-	});
+	private final RecentIds seenSourceIds = new RecentIds(RECENT_IDS);
 
 	public SourceItemProcessor(KeywordsLogMapper mapper) {
 		this.mapper = Objects.requireNonNull(mapper, "mapper");
