@@ -9,7 +9,10 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+import tools.jackson.databind.node.LongNode;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * Reads the usual Batch output line straight from its bytes with Jackson's streaming parser, into the same
@@ -216,12 +219,29 @@ final class TogetherBatchOutputReader {
 		throw NotPlain.INSTANCE;
 	}
 
-	/** Any JSON value as a tree; JSON null becomes {@link NullNode}, as data binding makes it. */
+	/**
+	 * Any JSON value as a tree, the node types data binding makes: JSON null becomes {@link NullNode}. Strings
+	 * and whole numbers (message content, token counts) are made here; the rest goes through the parser's tree
+	 * reader, which sets up a deserialization context per call.
+	 */
 	private static JsonNode tree(JsonParser parser, JsonToken token) {
-		if (token == JsonToken.VALUE_NULL) {
-			return NullNode.getInstance();
+		switch (token) {
+			case VALUE_NULL:
+				return NullNode.getInstance();
+			case VALUE_STRING:
+				return StringNode.valueOf(parser.getString());
+			case VALUE_NUMBER_INT:
+				JsonParser.NumberType type = parser.getNumberType();
+				if (type == JsonParser.NumberType.INT) {
+					return IntNode.valueOf(parser.getIntValue());
+				}
+				if (type == JsonParser.NumberType.LONG) {
+					return LongNode.valueOf(parser.getLongValue());
+				}
+				return parser.readValueAsTree();
+			default:
+				return parser.readValueAsTree();
 		}
-		return parser.readValueAsTree();
 	}
 
 	private static void expect(JsonToken actual, JsonToken expected) {

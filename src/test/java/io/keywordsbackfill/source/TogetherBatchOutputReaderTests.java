@@ -50,6 +50,10 @@ class TogetherBatchOutputReaderTests {
 						+ "\"usage\":{\"prompt_tokens\":12.5,\"completion_tokens\":\"7\",\"total_tokens\":null}}}}",
 				"{\"custom_id\":\"a\",\"custom_id\":\"b\",\"response\":{\"request_id\":\"r\",\"request_id\":\"s\"}}",
 				"{\"custom_id\":\"a\",\"response\":{\"body\":{\"created\":9007199254740993}}}",
+				"{\"custom_id\":\"a\",\"response\":{\"body\":{\"usage\":{\"prompt_tokens\":3000000000,"
+						+ "\"completion_tokens\":123456789012345678901234567890,\"total_tokens\":-1}}}}",
+				"{\"custom_id\":\"a\",\"response\":{\"body\":{\"usage\":{\"prompt_tokens\":true,"
+						+ "\"completion_tokens\":1e3,\"total_tokens\":{}}}}}",
 				"{}",
 		};
 		for (String line : lines) {
