@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code {"id":"log_N","status":"success"}} per log, in order.</li>
  * <li>{@code POST /api/request-logs/create/} (and {@code /api/request-logs/}): one log, answers
  * {@code {"id":"log_N","message":"log successful"}}.</li>
- * <li>{@code GET /stats}: {@code {"requests":..,"logs":..,"distinct":..,"duplicates":..,"missing_id":..}};
+ * <li>{@code GET /stats}: {@code {"requests":..,"logs":..,"distinct":..,"duplicates":..,"missing_id":..,"max_in_flight":..}}
+ * (max_in_flight: the most batch requests handled at once);
  * {@code POST /reset} clears the counters (not the --log file).</li>
  * </ul>
  * A request without {@code Authorization: Bearer ...} gets 401. The body is scanned once, byte by byte
@@ -47,6 +48,9 @@ public class StubServer {
 	static final AtomicLong duplicates = new AtomicLong();
 	static final AtomicLong missingId = new AtomicLong();
 	static final AtomicLong logIds = new AtomicLong();
+	/** Batch requests being handled now, and the most at once since the last reset. */
+	static final AtomicLong inFlight = new AtomicLong();
+	static final AtomicLong maxInFlight = new AtomicLong();
 	static final Set<String> seen = ConcurrentHashMap.newKeySet();
 	static volatile long latencyMs = 0;
 	static BufferedWriter idLog;
@@ -99,6 +103,7 @@ public class StubServer {
 			logs.set(0);
 			duplicates.set(0);
 			missingId.set(0);
+			maxInFlight.set(0);
 			seen.clear();
 			send(ex, 200, "{\"reset\":true}");
 		});
@@ -113,6 +118,16 @@ public class StubServer {
 	}
 
 	static void batch(HttpExchange ex) throws IOException {
+		maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+		try {
+			batchCounted(ex);
+		}
+		finally {
+			inFlight.decrementAndGet();
+		}
+	}
+
+	static void batchCounted(HttpExchange ex) throws IOException {
 		if (!preflight(ex)) {
 			return;
 		}
@@ -213,7 +228,8 @@ public class StubServer {
 	static void stats(HttpExchange ex) throws IOException {
 		readBody(ex);
 		send(ex, 200, "{\"requests\":" + requests.get() + ",\"logs\":" + logs.get() + ",\"distinct\":" + seen.size()
-				+ ",\"duplicates\":" + duplicates.get() + ",\"missing_id\":" + missingId.get() + "}");
+				+ ",\"duplicates\":" + duplicates.get() + ",\"missing_id\":" + missingId.get() + ",\"max_in_flight\":"
+				+ maxInFlight.get() + "}");
 	}
 
 	/**
