@@ -84,11 +84,13 @@ public class ImportJobConfiguration {
 
 	@Bean
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			ImportPartitioner importPartitioner, BackfillProperties properties, ItemStreamReader<SourceItem> sourceReader,
-			SourceItemProcessor sourceItemProcessor, KeywordsLogWriter keywordsLogWriter,
-			StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
-		Step deliverPartitionStep = deliverPartitionStep(jobRepository, transactionManager, properties, sourceReader,
-				sourceItemProcessor, keywordsLogWriter, stepStatsListener, progressReporter);
+			ImportPartitioner importPartitioner, BackfillProperties properties, KeywordsAiProperties keywordsAi,
+			PriceCatalog priceCatalog, Ledger ledger, PendingDeliveries pending, RejectStore rejects,
+			StepStatsStore stats, ExecutorService deliveryExecutor, RunResources runResources,
+			MeterRegistry meterRegistry, StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
+		Step deliverPartitionStep = new PartitionWorkerStep(new PartitionWorkerStep.Parts(jobRepository,
+				transactionManager, properties, keywordsAi, priceCatalog, ledger, pending, rejects, stats,
+				deliveryExecutor, runResources, meterRegistry, stepStatsListener, progressReporter));
 		SimpleAsyncTaskExecutor partitionThreads = new SimpleAsyncTaskExecutor("partition-");
 		partitionThreads.setConcurrencyLimit(properties.partitions());
 		// Log lines of a partition carry the run's context (run id, job), set on the launching thread.
@@ -113,27 +115,6 @@ public class ImportJobConfiguration {
 			.build();
 	}
 
-	/**
-	 * The worker step. Not a bean on purpose: Spring Batch's observability post-processor would give every
-	 * step bean the context's observation registry, and one observation per item read and processed cost
-	 * about a sixth of the worker threads' CPU. The project's own meters count what matters.
-	 */
-	private static Step deliverPartitionStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			BackfillProperties properties, ItemStreamReader<SourceItem> sourceReader,
-			SourceItemProcessor sourceItemProcessor, KeywordsLogWriter keywordsLogWriter,
-			StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
-		return new StepBuilder(PARTITION_STEP_NAME, jobRepository)
-			.<SourceItem, ProcessedItem>chunk(properties.chunkSize())
-			.transactionManager(transactionManager)
-			.reader(sourceReader)
-			.processor(sourceItemProcessor)
-			.writer(keywordsLogWriter)
-			.listener(stepStatsListener)
-			.listener(progressReporter)
-			.observationRegistry(ObservationRegistry.NOOP)
-			.build();
-	}
-
 	@Bean
 	@StepScope
 	ImportPartitioner importPartitioner(BackfillProperties properties,
@@ -143,39 +124,8 @@ public class ImportJobConfiguration {
 	}
 
 	@Bean
-	@StepScope
-	ItemStreamReader<SourceItem> sourceReader(@Value("#{stepExecution}") StepExecution stepExecution) {
-		Partition partition = Partition.from(stepExecution.getExecutionContext());
-		InputOptions options = InputOptions.fromJson(partition.options());
-		return switch (partition.format()) {
-			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
-					partition.batchInput(), null, LineReader.DEFAULT_MAX_LINE_BYTES)
-				.onlyRange(partition.range());
-			case "chat-log" -> new ChatLogItemReader(partition.file(), options.chatLog());
-			case "usage-csv" -> new UsageCsvItemReader(partition.file(), options.usageCsv());
-			default -> throw new IllegalArgumentException("unknown format: " + partition.format());
-		};
-	}
-
-	@Bean
 	PriceCatalog priceCatalog(BackfillProperties properties) {
 		return properties.pricesFile() == null ? PriceCatalog.load() : PriceCatalog.load(properties.pricesFile());
-	}
-
-	@Bean
-	@StepScope
-	SourceItemProcessor sourceItemProcessor(PriceCatalog priceCatalog,
-			@Value("#{stepExecution}") StepExecution stepExecution) {
-		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
-		Partition partition = Partition.from(stepExecution.getExecutionContext());
-		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
-				params.unpricedModel());
-		if (params.batchCompletedAt() == null && partition.errorsOf() != null) {
-			// error lines have no time: without --batch-completed-at, the batch's latest completion stands in
-			options = new MappingOptions(BatchCompletion.latestCreated(partition.errorsOf()).orElse(null),
-					params.exportedCost(), params.unpricedModel(), BatchCompletion.source());
-		}
-		return new SourceItemProcessor(new KeywordsLogMapper(priceCatalog, options));
 	}
 
 	/** Threads that carry requests; the throttle, not this pool, decides how many are in flight. */
@@ -186,30 +136,6 @@ public class ImportJobConfiguration {
 			thread.setDaemon(true);
 			return thread;
 		});
-	}
-
-	@Bean
-	@StepScope
-	KeywordsLogWriter keywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects,
-			StepStatsStore stats, PlatformTransactionManager transactionManager, ExecutorService deliveryExecutor,
-			RunResources runResources, KeywordsAiProperties keywordsAi, BackfillProperties properties,
-			MeterRegistry meterRegistry, @Value("#{stepExecution}") StepExecution stepExecution) {
-		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
-		// Plain objects, not scoped beans: the delivery threads have no step scope to resolve them in.
-		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
-		DeliveryCounters deliveryCounters = new DeliveryCounters();
-		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, meterRegistry, JOB_NAME);
-		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
-						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
-		TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
-		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
-				params.dryRun(), params.resend(),
-				properties.inDoubt() == BackfillProperties.InDoubt.RESEND);
-		return new KeywordsLogWriter(ledger, pending, rejects, stats, logSink, deliveryCounters, deliveryEvents,
-				ownTransaction, deliveryExecutor, throttle, runResources.inDoubt(stepExecution.getJobExecutionId()),
-				options, stepExecution.getJobExecutionId(), stepExecution.getId());
 	}
 
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.aop.scope.ScopedObject;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.ItemReadListener;
@@ -57,7 +56,11 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	// A tick of the fixed-rate schedule can come a little early; only skip ticks that come much too early.
 	static final Duration MIN_REDRAW_GAP = Duration.ofMillis(200);
 
-	private final ItemStreamReader<SourceItem> sourceReader;
+	/** The reader of every step this tracks, by step execution id (see {@link #reading}). */
+	private final Map<Long, Object> readers = new ConcurrentHashMap<>();
+
+	/** A reader for steps that were not announced with {@link #reading} (tests); may be null. */
+	private final ItemStreamReader<SourceItem> defaultReader;
 
 	private final StepStatsStore stats;
 
@@ -82,9 +85,8 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	private ScheduledExecutorService ticker;
 
 	@Autowired
-	ProgressReporter(ItemStreamReader<SourceItem> sourceReader, StepStatsStore stats, Clock clock,
-			BackfillProperties properties) {
-		this(sourceReader, stats, clock, properties.progress(), properties.progressInterval(),
+	ProgressReporter(StepStatsStore stats, Clock clock, BackfillProperties properties) {
+		this(null, stats, clock, properties.progress(), properties.progressInterval(),
 				(properties.progress() == BackfillProperties.Progress.AUTO && System.console() != null) ? System.err
 						: null,
 				true);
@@ -96,7 +98,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	 */
 	ProgressReporter(ItemStreamReader<SourceItem> sourceReader, StepStatsStore stats, Clock clock,
 			BackfillProperties.Progress mode, Duration logInterval, PrintStream terminal, boolean scheduled) {
-		this.sourceReader = sourceReader;
+		this.defaultReader = sourceReader;
 		this.stats = stats;
 		this.clock = clock;
 		this.mode = mode;
@@ -130,15 +132,19 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		}
 	}
 
-	/**
-	 * Finds the step's reader behind its step-scoped proxy, once. Called on the step thread after the reader
-	 * was opened (it is not in beforeStep): the proxy needs the step scope of this thread to find it.
-	 */
+	/** Tells which reader a step reads with, before the step runs, so that progress can ask it for bytes. */
+	void reading(long stepExecutionId, Object reader) {
+		if (mode != BackfillProperties.Progress.OFF) {
+			readers.put(stepExecutionId, reader); // removed in afterStep
+		}
+	}
+
+	/** Finds the step's reader, once, after it was opened (its byte count starts at its restart position). */
 	private void resolveReader(Tracker tracker) {
 		if (tracker.resolved) {
 			return;
 		}
-		Object reader = (sourceReader instanceof ScopedObject scoped) ? scoped.getTargetObject() : sourceReader;
+		Object reader = readers.getOrDefault(tracker.step.getId(), defaultReader);
 		if (reader instanceof ProgressAware aware) {
 			tracker.baselineBytes = aware.bytesRead();
 			tracker.baselineAt = clock.instant();
@@ -177,6 +183,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		synchronized (this) {
 			Snapshot done = snapshot(tracker);
 			trackers.remove(stepExecution.getId());
+			readers.remove(stepExecution.getId());
 			finished.merge(run, done, Snapshot::plus);
 			if (trackers.values().stream().anyMatch(t -> t.step.getJobExecutionId() == run)) {
 				return null;

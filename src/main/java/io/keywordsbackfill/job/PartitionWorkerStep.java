@@ -1,0 +1,140 @@
+package io.keywordsbackfill.job;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.keywordsbackfill.delivery.CompositeDeliveryEvents;
+import io.keywordsbackfill.delivery.DeliveryCounters;
+import io.keywordsbackfill.delivery.DeliveryEvents;
+import io.keywordsbackfill.delivery.DeliveryOptions;
+import io.keywordsbackfill.delivery.DeliveryThrottle;
+import io.keywordsbackfill.delivery.KeywordsAiClient;
+import io.keywordsbackfill.delivery.KeywordsAiProperties;
+import io.keywordsbackfill.delivery.KeywordsLogWriter;
+import io.keywordsbackfill.delivery.Ledger;
+import io.keywordsbackfill.delivery.LogSink;
+import io.keywordsbackfill.delivery.MetricsDeliveryEvents;
+import io.keywordsbackfill.delivery.PendingDeliveries;
+import io.keywordsbackfill.delivery.RejectStore;
+import io.keywordsbackfill.delivery.RetryPolicy;
+import io.keywordsbackfill.delivery.StepStatsStore;
+import io.keywordsbackfill.mapping.KeywordsLogMapper;
+import io.keywordsbackfill.mapping.MappingOptions;
+import io.keywordsbackfill.mapping.ProcessedItem;
+import io.keywordsbackfill.mapping.SourceItemProcessor;
+import io.keywordsbackfill.pricing.PriceCatalog;
+import io.keywordsbackfill.record.SourceItem;
+import io.keywordsbackfill.source.BatchCompletion;
+import io.keywordsbackfill.source.ChatLogItemReader;
+import io.keywordsbackfill.source.LineReader;
+import io.keywordsbackfill.source.TogetherBatchItemReader;
+import io.keywordsbackfill.source.UsageCsvItemReader;
+
+/**
+ * The worker step of the partitioned {@code deliver} step: for each partition's execution it builds a
+ * chunk-oriented step around a reader, processor and writer made for that partition, and runs it.
+ * <p>
+ * Plain objects rather than step-scoped beans, because a scoped proxy resolves its target in the bean
+ * factory on every call, twice per record (read and process). Not a Spring bean either, so Spring Batch's
+ * observability post-processor cannot give the built steps a per-item observation registry.
+ */
+final class PartitionWorkerStep implements Step {
+
+	/** What a partition's reader, processor and writer are made from: the application's singletons. */
+	record Parts(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			BackfillProperties properties, KeywordsAiProperties keywordsAi, PriceCatalog priceCatalog, Ledger ledger,
+			PendingDeliveries pending, RejectStore rejects, StepStatsStore stats, ExecutorService deliveryExecutor,
+			RunResources runResources, MeterRegistry meterRegistry, StepStatsListener stepStatsListener,
+			ProgressReporter progressReporter) {
+	}
+
+	private final Parts parts;
+
+	PartitionWorkerStep(Parts parts) {
+		this.parts = parts;
+	}
+
+	@Override
+	public String getName() {
+		return ImportJobConfiguration.PARTITION_STEP_NAME;
+	}
+
+	@Override
+	public void execute(StepExecution stepExecution) throws JobInterruptedException {
+		ItemStreamReader<SourceItem> reader = reader(stepExecution);
+		this.parts.progressReporter().reading(stepExecution.getId(), reader);
+		Step step = new StepBuilder(getName(), this.parts.jobRepository())
+			.<SourceItem, ProcessedItem>chunk(this.parts.properties().chunkSize())
+			.transactionManager(this.parts.transactionManager())
+			.reader(reader)
+			.processor(processor(stepExecution))
+			.writer(writer(stepExecution))
+			.listener(this.parts.stepStatsListener())
+			.listener(this.parts.progressReporter())
+			.observationRegistry(ObservationRegistry.NOOP)
+			.build();
+		step.execute(stepExecution);
+	}
+
+	private static ItemStreamReader<SourceItem> reader(StepExecution stepExecution) {
+		Partition partition = Partition.from(stepExecution.getExecutionContext());
+		InputOptions options = InputOptions.fromJson(partition.options());
+		return switch (partition.format()) {
+			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
+					partition.batchInput(), null, LineReader.DEFAULT_MAX_LINE_BYTES)
+				.onlyRange(partition.range());
+			case "chat-log" -> new ChatLogItemReader(partition.file(), options.chatLog());
+			case "usage-csv" -> new UsageCsvItemReader(partition.file(), options.usageCsv());
+			default -> throw new IllegalArgumentException("unknown format: " + partition.format());
+		};
+	}
+
+	private SourceItemProcessor processor(StepExecution stepExecution) {
+		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+		Partition partition = Partition.from(stepExecution.getExecutionContext());
+		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
+				params.unpricedModel());
+		if (params.batchCompletedAt() == null && partition.errorsOf() != null) {
+			// error lines have no time: without --batch-completed-at, the batch's latest completion stands in
+			options = new MappingOptions(BatchCompletion.latestCreated(partition.errorsOf()).orElse(null),
+					params.exportedCost(), params.unpricedModel(), BatchCompletion.source());
+		}
+		return new SourceItemProcessor(new KeywordsLogMapper(this.parts.priceCatalog(), options));
+	}
+
+	private KeywordsLogWriter writer(StepExecution stepExecution) {
+		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+		RunResources runResources = this.parts.runResources();
+		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
+		// The run's throttle is shared by its partitions; counters and events are this partition's.
+		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
+		DeliveryCounters deliveryCounters = new DeliveryCounters();
+		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
+				ImportJobConfiguration.JOB_NAME);
+		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
+				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
+						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
+		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());
+		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
+				params.dryRun(), params.resend(),
+				this.parts.properties().inDoubt() == BackfillProperties.InDoubt.RESEND);
+		return new KeywordsLogWriter(this.parts.ledger(), this.parts.pending(), this.parts.rejects(), this.parts.stats(),
+				logSink, deliveryCounters, deliveryEvents, ownTransaction, this.parts.deliveryExecutor(), throttle,
+				runResources.inDoubt(stepExecution.getJobExecutionId()), options, stepExecution.getJobExecutionId(),
+				stepExecution.getId());
+	}
+
+}
