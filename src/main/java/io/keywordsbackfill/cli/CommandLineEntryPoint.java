@@ -3,6 +3,8 @@ package io.keywordsbackfill.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,10 +44,16 @@ public final class CommandLineEntryPoint {
 		}
 	}
 
-	/** Starts the Spring context on first use and closes it at the end of the command. */
+	/**
+	 * Starts the Spring context on first use, or ahead of it on a thread of its own, and closes it at the end
+	 * of the command.
+	 */
 	static final class ApplicationContextHolder implements AutoCloseable {
 
 		private ConfigurableApplicationContext context;
+
+		/** A start under way on another thread (see {@link #startInBackground()}), else null. */
+		private CompletableFuture<ConfigurableApplicationContext> starting;
 
 		private final List<String> arguments = new ArrayList<>();
 
@@ -54,21 +62,63 @@ public final class CommandLineEntryPoint {
 		 * @throws IllegalStateException once the context has started
 		 */
 		synchronized void property(String name, String value) {
-			if (context != null) {
+			if (context != null || starting != null) {
 				throw new IllegalStateException("the application context has started; cannot set " + name);
 			}
 			arguments.add("--" + name + "=" + value);
 		}
 
+		/**
+		 * Starts the context on another thread, so that what the command does first (fingerprinting its input
+		 * files) overlaps the start instead of preceding it; {@link #get()} waits for it and throws what the
+		 * start threw.
+		 */
+		synchronized void startInBackground() {
+			if (context == null && starting == null) {
+				String[] args = arguments.toArray(String[]::new);
+				starting = CompletableFuture.supplyAsync(() -> create(args), task -> {
+					Thread thread = new Thread(task, "context-start");
+					thread.setDaemon(true);
+					thread.start();
+				});
+			}
+		}
+
 		synchronized ConfigurableApplicationContext get() {
 			if (context == null) {
-				SpringApplication application = new SpringApplication(KeywordsBackfillApplication.class);
-				application.setLogStartupInfo(false);
-				// The import command closes the context itself on SIGTERM, after the current chunk.
-				application.setRegisterShutdownHook(false);
-				context = application.run(arguments.toArray(String[]::new));
+				if (starting != null) {
+					CompletableFuture<ConfigurableApplicationContext> start = starting;
+					starting = null;
+					context = join(start);
+				}
+				else {
+					context = create(arguments.toArray(String[]::new));
+				}
 			}
 			return context;
+		}
+
+		private static ConfigurableApplicationContext create(String[] args) {
+			SpringApplication application = new SpringApplication(KeywordsBackfillApplication.class);
+			application.setLogStartupInfo(false);
+			// The import command closes the context itself on SIGTERM, after the current chunk.
+			application.setRegisterShutdownHook(false);
+			return application.run(args);
+		}
+
+		private static ConfigurableApplicationContext join(CompletableFuture<ConfigurableApplicationContext> start) {
+			try {
+				return start.join();
+			}
+			catch (CompletionException ex) {
+				if (ex.getCause() instanceof RuntimeException runtime) {
+					throw runtime;
+				}
+				if (ex.getCause() instanceof Error error) {
+					throw error;
+				}
+				throw ex;
+			}
 		}
 
 		<T> T bean(Class<T> type) {
@@ -77,6 +127,16 @@ public final class CommandLineEntryPoint {
 
 		@Override
 		public synchronized void close() {
+			if (starting != null) {
+				// the command ended (a usage error) before it needed the context: let the start finish, then close
+				try {
+					context = starting.join();
+				}
+				catch (CompletionException ex) {
+					// the command's own error is the one to report
+				}
+				starting = null;
+			}
 			if (context != null) {
 				context.close();
 				context = null;

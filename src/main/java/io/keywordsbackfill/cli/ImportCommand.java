@@ -103,8 +103,9 @@ class ImportCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		PrintWriter out = spec.commandLine().getOut();
+		run.configure(parent.context);
 		ImportParameters params = parameters();
-		run.prepare(parent.context);
+		RunOptions.requireApiKey(parent.context, run.dryRun);
 		ImportLauncher launcher = parent.context.bean(ImportLauncher.class);
 		GracefulStop stop = GracefulStop.install(launcher, parent.context);
 		int exitCode = ExitCodes.FAILED;
@@ -134,13 +135,6 @@ class ImportCommand implements Callable<Integer> {
 		if ((batchInput != null || errors != null) && files.size() > 1) {
 			throw new UsageException("--batch-input and --errors belong to one output file; import each batch apart");
 		}
-		// The same content under two names is one file: it is read (and counted) once.
-		Map<String, ImportParameters.InputFile> distinct = new LinkedHashMap<>();
-		for (Path file : files) {
-			SourceFile source = SourceFile.of(file);
-			distinct.putIfAbsent(source.fingerprint(), new ImportParameters.InputFile(source,
-					batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors)));
-		}
 		InputOptions options;
 		try {
 			options = new InputOptions(fields, columns, latencyUnit, defaultZone);
@@ -149,8 +143,19 @@ class ImportCommand implements Callable<Integer> {
 		catch (RuntimeException ex) {
 			throw new UsageException(ex.getMessage());
 		}
+		Instant completedAt = completedAt();
+		// The command line is valid: Spring starts while the files are fingerprinted (a full read of each,
+		// seconds for large files), rather than after.
+		parent.context.startInBackground();
+		// The same content under two names is one file: it is read (and counted) once.
+		Map<String, ImportParameters.InputFile> distinct = new LinkedHashMap<>();
+		for (Path file : files) {
+			SourceFile source = SourceFile.of(file);
+			distinct.putIfAbsent(source.fingerprint(), new ImportParameters.InputFile(source,
+					batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors)));
+		}
 		ImportParameters params = ImportParameters.adHoc(
-				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt())
+				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt)
 			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel));
 		if (run.dryRun) {
 			params = params.withDryRun(run.out);

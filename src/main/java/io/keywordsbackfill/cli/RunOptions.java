@@ -30,10 +30,15 @@ class RunOptions {
 	 * not need.
 	 */
 	void prepare(ApplicationContextHolder context) {
+		configure(context);
+		requireApiKey(context, dryRun);
+	}
+
+	/** Applies {@code --no-progress}: before the context starts. */
+	void configure(ApplicationContextHolder context) {
 		if (noProgress) {
 			context.property("backfill.progress", "log");
 		}
-		requireApiKey(context, dryRun);
 	}
 
 	/** @throws UsageException when a real run has no API key */
