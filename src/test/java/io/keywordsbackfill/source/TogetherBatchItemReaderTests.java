@@ -19,6 +19,7 @@ import io.keywordsbackfill.record.TokenUsage;
 import io.keywordsbackfill.record.UnreadableRecord;
 import io.keywordsbackfill.record.UsageRecord;
 
+import static io.keywordsbackfill.source.SourceTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TogetherBatchItemReaderTests {
@@ -271,21 +272,6 @@ class TogetherBatchItemReaderTests {
 	static TogetherBatchItemReader sampleReader() {
 		return new TogetherBatchItemReader(SourceFile.of(SAMPLES.resolve("batch-output.jsonl")),
 				SourceFile.of(SAMPLES.resolve("batch-input.jsonl")), SourceFile.of(SAMPLES.resolve("batch-errors.jsonl")));
-	}
-
-	static List<SourceItem> readAll(TogetherBatchItemReader reader, ExecutionContext context) throws Exception {
-		List<SourceItem> items = new ArrayList<>();
-		reader.open(context);
-		try {
-			SourceItem item;
-			while ((item = reader.read()) != null) {
-				items.add(item);
-			}
-		}
-		finally {
-			reader.close();
-		}
-		return items;
 	}
 
 	@Test
