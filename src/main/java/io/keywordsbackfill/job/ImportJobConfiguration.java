@@ -1,13 +1,11 @@
 package io.keywordsbackfill.job;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.MDC;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -16,41 +14,18 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
-import io.keywordsbackfill.delivery.CompositeDeliveryEvents;
-import io.keywordsbackfill.delivery.DeliveryCounters;
-import io.keywordsbackfill.delivery.DeliveryEvents;
-import io.keywordsbackfill.delivery.DeliveryOptions;
-import io.keywordsbackfill.delivery.DeliveryThrottle;
-import io.keywordsbackfill.delivery.KeywordsAiClient;
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
-import io.keywordsbackfill.delivery.KeywordsLogWriter;
 import io.keywordsbackfill.delivery.Ledger;
-import io.keywordsbackfill.delivery.LogSink;
-import io.keywordsbackfill.delivery.MetricsDeliveryEvents;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RejectStore;
-import io.keywordsbackfill.delivery.RetryPolicy;
 import io.keywordsbackfill.delivery.StepStatsStore;
-import io.keywordsbackfill.mapping.KeywordsLogMapper;
-import io.keywordsbackfill.mapping.MappingOptions;
-import io.keywordsbackfill.mapping.ProcessedItem;
-import io.keywordsbackfill.mapping.SourceItemProcessor;
 import io.keywordsbackfill.pricing.PriceCatalog;
-import io.keywordsbackfill.record.SourceItem;
-import io.keywordsbackfill.source.BatchCompletion;
-import io.keywordsbackfill.source.ChatLogItemReader;
-import io.keywordsbackfill.source.LineReader;
-import io.keywordsbackfill.source.TogetherBatchItemReader;
-import io.keywordsbackfill.source.UsageCsvItemReader;
 
 /**
  * The import job. Its step {@value #STEP_NAME} cuts the input into partitions (files, and line-aligned byte

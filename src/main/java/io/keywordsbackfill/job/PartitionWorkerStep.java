@@ -73,14 +73,16 @@ final class PartitionWorkerStep implements Step {
 
 	@Override
 	public void execute(StepExecution stepExecution) throws JobInterruptedException {
-		ItemStreamReader<SourceItem> reader = reader(stepExecution);
+		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+		Partition partition = Partition.from(stepExecution.getExecutionContext());
+		ItemStreamReader<SourceItem> reader = reader(partition);
 		this.parts.progressReporter().reading(stepExecution.getId(), reader);
 		Step step = new StepBuilder(getName(), this.parts.jobRepository())
 			.<SourceItem, ProcessedItem>chunk(this.parts.properties().chunkSize())
 			.transactionManager(this.parts.transactionManager())
 			.reader(reader)
-			.processor(processor(stepExecution))
-			.writer(writer(stepExecution))
+			.processor(processor(params, partition))
+			.writer(writer(params, stepExecution))
 			.listener(this.parts.stepStatsListener())
 			.listener(this.parts.progressReporter())
 			.observationRegistry(ObservationRegistry.NOOP)
@@ -88,8 +90,7 @@ final class PartitionWorkerStep implements Step {
 		step.execute(stepExecution);
 	}
 
-	private static ItemStreamReader<SourceItem> reader(StepExecution stepExecution) {
-		Partition partition = Partition.from(stepExecution.getExecutionContext());
+	private static ItemStreamReader<SourceItem> reader(Partition partition) {
 		InputOptions options = InputOptions.fromJson(partition.options());
 		return switch (partition.format()) {
 			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
@@ -101,9 +102,7 @@ final class PartitionWorkerStep implements Step {
 		};
 	}
 
-	private SourceItemProcessor processor(StepExecution stepExecution) {
-		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
-		Partition partition = Partition.from(stepExecution.getExecutionContext());
+	private SourceItemProcessor processor(ImportParameters params, Partition partition) {
 		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
 				params.unpricedModel());
 		if (params.batchCompletedAt() == null && partition.errorsOf() != null) {
@@ -114,8 +113,7 @@ final class PartitionWorkerStep implements Step {
 		return new SourceItemProcessor(new KeywordsLogMapper(this.parts.priceCatalog(), options));
 	}
 
-	private KeywordsLogWriter writer(StepExecution stepExecution) {
-		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
+	private KeywordsLogWriter writer(ImportParameters params, StepExecution stepExecution) {
 		RunResources runResources = this.parts.runResources();
 		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
 		// The run's throttle is shared by its partitions; counters and events are this partition's.
