@@ -189,12 +189,11 @@ public final class LineReader implements AutoCloseable {
 			// One pass finds NUL bytes and tells whether the line is plain ASCII, which is valid UTF-8 as it
 			// stands; only a line with other bytes goes through the strict decoder.
 			int scan = scan(this.line, length);
-			byte[] bytes = Arrays.copyOf(this.line, length);
 			if (scan == HAS_NUL) {
 				result = new SourceLine(lineNumber, start, problemBytes(length), LineProblem.NUL_BYTE);
 			}
-			else if (scan == ASCII || isStrictUtf8(bytes)) {
-				result = new SourceLine(lineNumber, start, bytes, LineProblem.NONE);
+			else if (scan == ASCII || isStrictUtf8(length)) {
+				result = new SourceLine(lineNumber, start, Arrays.copyOf(this.line, length), LineProblem.NONE);
 			}
 			else {
 				result = new SourceLine(lineNumber, start, problemBytes(length), LineProblem.INVALID_UTF8);
@@ -211,9 +210,9 @@ public final class LineReader implements AutoCloseable {
 		return Arrays.copyOf(this.line, Math.min(length, PROBLEM_TEXT_BYTES));
 	}
 
-	private boolean isStrictUtf8(byte[] bytes) {
+	private boolean isStrictUtf8(int length) {
 		try {
-			this.decoder.reset().decode(ByteBuffer.wrap(bytes));
+			this.decoder.reset().decode(ByteBuffer.wrap(this.line, 0, length));
 			return true;
 		}
 		catch (CharacterCodingException ex) {
