@@ -242,11 +242,8 @@ public final class KeywordsAiClient implements LogSink {
 	}
 
 	private LogResult result(JsonNode node, int code) {
-		BatchCreateResponse entry;
-		try {
-			entry = json.treeToValue(node, BatchCreateResponse.class);
-		}
-		catch (JacksonException ex) {
+		BatchCreateResponse entry = BatchCreateResponse.of(node);
+		if (entry == null) {
 			return LogResult.rejected(code, safe(node.toString()));
 		}
 		if (entry.succeeded()) {

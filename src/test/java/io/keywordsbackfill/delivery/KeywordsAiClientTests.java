@@ -125,6 +125,24 @@ class KeywordsAiClientTests {
 	}
 
 	@Test
+	void readsResultEntriesOfUnexpectedShapes() {
+		server.enqueue(json(200, """
+				{"results":[
+				  {"id":7,"status":"SUCCESS","extra":[1]},
+				  "stored",
+				  null,
+				  {"id":{"nested":1},"status":"success"},
+				  {"status":null}
+				]}"""));
+
+		List<LogResult> results = client().send(logs(5));
+
+		assertThat(results).containsExactly(LogResult.accepted("7", 200), LogResult.rejected(200, "\"stored\""),
+				LogResult.rejected(200, "null"), LogResult.rejected(200, "{\"id\":{\"nested\":1},\"status\":\"success\"}"),
+				LogResult.rejected(200, "{\"status\":null}"));
+	}
+
+	@Test
 	void acceptsEveryLogWhenTheAnswerHasNoResults() {
 		server.enqueue(json(200, "{\"message\":\"log successful\"}"));
 
