@@ -4,8 +4,11 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -160,6 +163,28 @@ class KeywordsLogMapperTests {
 		assertThat(log.ttft()).isEqualTo(new BigDecimal("0.21"));
 		assertThat(log.customerIdentifier()).isEqualTo("acme-42");
 		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.000900Z"))).isEqualTo("2025-01-01T10:30:00Z");
+	}
+
+	@Test
+	void timestampsAreWrittenAsIsoInstantWritesThem() {
+		Random random = new Random(7);
+		List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("1969-12-31T23:59:59.999Z"),
+				Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+				Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-12-31T23:59:59.5Z"),
+				Instant.parse("2024-02-29T12:00:00.010Z"), Instant.parse("2025-03-01T00:00:00.000999Z")));
+		for (int i = 0; i < 100_000; i++) {
+			long seconds = random.nextLong(-62_167_219_200L - 86_400 * 400L, 253_402_300_800L + 86_400 * 400L);
+			int nanos = switch (i % 4) {
+				case 0 -> 0;
+				case 1 -> random.nextInt(1000) * 1_000_000;
+				default -> random.nextInt(1_000_000_000);
+			};
+			instants.add(Instant.ofEpochSecond(seconds, nanos));
+		}
+		for (Instant instant : instants) {
+			assertThat(KeywordsLogMapper.format(instant)).as(instant.toString())
+				.isEqualTo(DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS)));
+		}
 	}
 
 	@Test
