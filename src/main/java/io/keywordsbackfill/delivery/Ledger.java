@@ -25,7 +25,13 @@ public class Ledger {
 
 	// On PostgreSQL a chunk's lookup and a batch's insert are one statement each, whatever their size: the ids
 	// travel as arrays. A JDBC batch of one INSERT per log cost more CPU than reading and mapping the log.
-	private static final String PG_FIND = "SELECT source_id FROM backfill_ledger WHERE source_id = ANY (?)";
+	// One index probe per id, whatever the planner thinks of the ledger's size: for `source_id = ANY (?)` it
+	// prefers reading the whole table once the ledger has a few hundred thousand rows (65 ms a chunk at
+	// 200,000 rows against 9 ms of probes), and keeps that until the table is several times larger. OFFSET 0
+	// keeps the subquery from being flattened into a join, which the planner would make a hash join over
+	// the whole table.
+	static final String PG_FIND = "SELECT found.source_id FROM unnest(?::varchar[]) AS wanted (id) "
+			+ "CROSS JOIN LATERAL (SELECT source_id FROM backfill_ledger WHERE source_id = wanted.id OFFSET 0) AS found";
 
 	private static final String PG_INSERT = "INSERT INTO backfill_ledger (source_id, log_id, job_execution_id, accepted_at) "
 			+ "SELECT s, l, ?, ? FROM unnest(?::varchar[], ?::varchar[]) AS t (s, l) ON CONFLICT (source_id) DO NOTHING";
