@@ -2,6 +2,7 @@ package io.keywordsbackfill.store;
 
 import javax.sql.DataSource;
 
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -15,6 +16,16 @@ class DatabaseConfiguration {
 	@Bean
 	SqlDialect sqlDialect(DataSource dataSource) {
 		return SqlDialect.of(dataSource);
+	}
+
+	/** Flyway migrates (and validates) only a database that is behind: see {@link SchemaVersion}. */
+	@Bean
+	FlywayMigrationStrategy migrateWhenBehind(DataSource dataSource) {
+		return flyway -> {
+			if (!SchemaVersion.isCurrent(dataSource)) {
+				flyway.migrate();
+			}
+		};
 	}
 
 }

@@ -1,0 +1,68 @@
+package io.keywordsbackfill.store;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import io.keywordsbackfill.support.EmbeddedPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SchemaVersionTests {
+
+	private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.*\\.sql");
+
+	@Test
+	void latestIsTheNewestMigrationInTheJar() throws IOException {
+		Resource[] scripts = new PathMatchingResourcePatternResolver().getResources("classpath:db/migration/V*__*.sql");
+
+		int newest = Arrays.stream(scripts).map(Resource::getFilename).map(MIGRATION::matcher).filter(Matcher::matches)
+			.mapToInt(m -> Integer.parseInt(m.group(1))).max().orElseThrow();
+
+		assertThat(SchemaVersion.LATEST).isEqualTo(newest);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void onlyAFullyMigratedDatabaseIsCurrent(String database) {
+		String url = database.equals("h2") ? "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+				: EmbeddedPostgres.newDatabaseUrl();
+		String user = database.equals("h2") ? "sa" : "postgres";
+		DataSource dataSource = new DriverManagerDataSource(url, user, "");
+		assertThat(SchemaVersion.isCurrent(dataSource)).as("no history table").isFalse();
+
+		flyway(url, user, "6").migrate();
+		assertThat(SchemaVersion.isCurrent(dataSource)).as("one migration behind").isFalse();
+
+		flyway(url, user, null).migrate();
+		assertThat(SchemaVersion.isCurrent(dataSource)).as("migrated").isTrue();
+
+		new JdbcTemplate(dataSource).update("UPDATE \"flyway_schema_history\" SET \"success\" = false WHERE \"version\" = '7'");
+		assertThat(SchemaVersion.isCurrent(dataSource)).as("a failed migration").isFalse();
+	}
+
+	private static Flyway flyway(String url, String user, String target) {
+		var configuration = Flyway.configure()
+			.dataSource(url, user, "")
+			.locations("classpath:db/migration")
+			.javaMigrations(new SpringBatchSchemaMigration());
+		if (target != null) {
+			configuration.target(target);
+		}
+		return configuration.load();
+	}
+
+}
