@@ -158,6 +158,37 @@ public final class LogJson {
 	private static void tree(JsonGenerator out, String name, JsonNode value) {
 		if (value != null) {
 			out.writeName(name);
+			value(out, value);
+		}
+	}
+
+	/**
+	 * Writes the shapes nearly every log has (text content, an empty tool-call list, a JSON null) directly:
+	 * {@link JsonGenerator#writeTree} sets up a serialization context for each value, which cost more than the
+	 * rest of the log. Other shapes go through it.
+	 */
+	private static void value(JsonGenerator out, JsonNode value) {
+		if (value.isString()) {
+			out.writeString(value.stringValue());
+		}
+		else if (value.isNull()) {
+			out.writeNull();
+		}
+		else if (value.isArray() && value.isEmpty()) {
+			out.writeStartArray();
+			out.writeEndArray();
+		}
+		else if (value.isObject() && value.isEmpty()) {
+			out.writeStartObject();
+			out.writeEndObject();
+		}
+		else if (value.isInt()) {
+			out.writeNumber(value.intValue());
+		}
+		else if (value.isLong()) {
+			out.writeNumber(value.longValue());
+		}
+		else {
 			out.writeTree(value);
 		}
 	}

@@ -1,6 +1,7 @@
 package io.keywordsbackfill.mapping;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -50,6 +51,24 @@ class LogJsonTests {
 				null, null, null, null);
 
 		assertSameAsBeanSerialization(log);
+	}
+
+	@Test
+	void everyShapeOfContentIsWrittenAsBeanSerializationWritesIt() {
+		List<JsonNode> shapes = List.of(NODES.stringNode(""), NODES.stringNode("caf\u00e9 \ud83d\ude00 \"\\/\u0001\t"),
+				NODES.nullNode(), NODES.arrayNode(), NODES.objectNode(), NODES.numberNode(7),
+				NODES.numberNode(Integer.MIN_VALUE), NODES.numberNode(3_000_000_000L), NODES.numberNode(Long.MAX_VALUE),
+				NODES.numberNode(1.5), NODES.numberNode(new BigInteger("123456789012345678901234567890")),
+				NODES.numberNode(new BigDecimal("0.0000044")), NODES.booleanNode(true),
+				NODES.arrayNode().add(1).addNull().add("x"), NODES.objectNode().putNull("k").put("n", 2));
+		for (JsonNode shape : shapes) {
+			KeywordsLog log = new KeywordsLog("m", "chat", List.of(new ChatMessage("user", shape, shape, null, null)),
+					new ChatMessage("assistant", shape, null, null, null), null, null, null, null, null,
+					"2025-03-13T10:05:40Z", null, null, "id", null, null, null, null, null, null, null, null, null, null,
+					shape, shape, shape, shape);
+
+			assertSameAsBeanSerialization(log);
+		}
 	}
 
 	private static void assertSameAsBeanSerialization(KeywordsLog log) {
