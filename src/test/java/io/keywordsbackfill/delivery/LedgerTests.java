@@ -8,14 +8,12 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-import io.keywordsbackfill.store.SpringBatchSchemaMigration;
 import io.keywordsbackfill.store.SqlDialect;
+import io.keywordsbackfill.support.MigratedDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,14 +34,7 @@ abstract class LedgerTests {
 
 	@BeforeEach
 	void migrate() {
-		String url = url();
-		Flyway.configure()
-			.dataSource(url, user(), "")
-			.locations("classpath:db/migration")
-			.javaMigrations(new SpringBatchSchemaMigration())
-			.load()
-			.migrate();
-		DataSource dataSource = new DriverManagerDataSource(url, user(), "");
+		DataSource dataSource = MigratedDatabase.migrate(url(), user());
 		jdbc = new JdbcTemplate(dataSource);
 		ledger = new Ledger(jdbc, SqlDialect.of(dataSource),
 				Clock.fixed(Instant.parse("2025-03-01T00:00:00Z"), ZoneOffset.UTC));

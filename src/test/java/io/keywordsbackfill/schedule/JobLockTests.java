@@ -12,12 +12,9 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-
-import io.keywordsbackfill.store.SpringBatchSchemaMigration;
+import io.keywordsbackfill.support.MigratedDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,14 +37,7 @@ abstract class JobLockTests {
 
 	@BeforeEach
 	void migrate() {
-		String url = url();
-		Flyway.configure()
-			.dataSource(url, user(), "")
-			.locations("classpath:db/migration")
-			.javaMigrations(new SpringBatchSchemaMigration())
-			.load()
-			.migrate();
-		dataSource = new DriverManagerDataSource(url, user(), "");
+		dataSource = MigratedDatabase.migrate(url(), user());
 		first = new JdbcJobLock(dataSource, clock, "host-a pid=1");
 		second = new JdbcJobLock(dataSource, clock, "host-b pid=2");
 	}

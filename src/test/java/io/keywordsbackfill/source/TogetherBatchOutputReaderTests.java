@@ -337,8 +337,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void response() {
-			if (chance(0.05)) {
-				this.out.append("null");
+			if (wroteNull(0.05)) {
 				return;
 			}
 			object(List.of(() -> member("status_code", this::integer), () -> member("request_id", this::string),
@@ -346,8 +345,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void body() {
-			if (chance(0.03)) {
-				this.out.append("null");
+			if (wroteNull(0.03)) {
 				return;
 			}
 			object(List.of(() -> member("id", this::string), () -> member("object", this::string),
@@ -356,8 +354,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void choices() {
-			if (chance(0.05)) {
-				this.out.append("null");
+			if (wroteNull(0.05)) {
 				return;
 			}
 			this.out.append('[');
@@ -380,8 +377,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void message() {
-			if (chance(0.05)) {
-				this.out.append("null");
+			if (wroteNull(0.05)) {
 				return;
 			}
 			object(List.of(() -> member("role", this::string), () -> member("content", this::content),
@@ -390,8 +386,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void usage() {
-			if (chance(0.05)) {
-				this.out.append("null");
+			if (wroteNull(0.05)) {
 				return;
 			}
 			object(List.of(() -> member("prompt_tokens", this::tokens), () -> member("completion_tokens", this::tokens),
@@ -399,12 +394,20 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void error() {
-			if (chance(0.97)) {
-				this.out.append("null");
+			if (wroteNull(0.97)) {
 				return;
 			}
 			this.odd = true;
 			this.out.append("{\"message\":\"failed\",\"code\":\"invalid_request\"}");
+		}
+
+		/** With the given chance, writes a JSON null in place of the value. */
+		private boolean wroteNull(double chance) {
+			if (chance(chance)) {
+				this.out.append("null");
+				return true;
+			}
+			return false;
 		}
 
 		/** An object of the given members, each present or not, in any order, with unknown ones among them. */
@@ -454,8 +457,7 @@ class TogetherBatchOutputReaderTests {
 		}
 
 		private void string() {
-			if (chance(0.05)) {
-				this.out.append("null");
+			if (wroteNull(0.05)) {
 				return;
 			}
 			this.out.append('"');

@@ -8,16 +8,16 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import io.keywordsbackfill.support.EmbeddedPostgres;
+import io.keywordsbackfill.support.MigratedDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,25 +44,14 @@ class SchemaVersionTests {
 		DataSource dataSource = new DriverManagerDataSource(url, user, "");
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("no history table").isFalse();
 
-		flyway(url, user, "6").migrate();
+		MigratedDatabase.flyway(url, user, "6").migrate();
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("one migration behind").isFalse();
 
-		flyway(url, user, null).migrate();
+		MigratedDatabase.flyway(url, user, null).migrate();
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("migrated").isTrue();
 
 		new JdbcTemplate(dataSource).update("UPDATE \"flyway_schema_history\" SET \"success\" = false WHERE \"version\" = '7'");
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("a failed migration").isFalse();
-	}
-
-	private static Flyway flyway(String url, String user, String target) {
-		var configuration = Flyway.configure()
-			.dataSource(url, user, "")
-			.locations("classpath:db/migration")
-			.javaMigrations(new SpringBatchSchemaMigration());
-		if (target != null) {
-			configuration.target(target);
-		}
-		return configuration.load();
 	}
 
 }
