@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -52,6 +51,8 @@ import tools.jackson.databind.JsonNode;
 public class KeywordsLogMapper {
 
 	static final String LOG_TYPE = "chat";
+
+	private static final long SECONDS_PER_DAY = 86_400;
 
 	private final PriceCatalog catalog;
 
@@ -176,8 +177,6 @@ public class KeywordsLogMapper {
 		text[text.length - 1] = 'Z';
 		return new String(text, StandardCharsets.ISO_8859_1);
 	}
-
-	private static final long SECONDS_PER_DAY = 86_400;
 
 	/** Writes {@code value} as exactly {@code width} decimal digits, zero-padded. */
 	private static void digits(byte[] text, int offset, int value, int width) {
