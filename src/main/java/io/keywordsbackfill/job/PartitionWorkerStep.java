@@ -76,7 +76,6 @@ final class PartitionWorkerStep implements Step {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		Partition partition = Partition.from(stepExecution.getExecutionContext());
 		ItemStreamReader<SourceItem> reader = reader(partition);
-		this.parts.progressReporter().reading(stepExecution.getId(), reader);
 		Step step = new StepBuilder(getName(), this.parts.jobRepository())
 			.<SourceItem, ProcessedItem>chunk(this.parts.properties().chunkSize())
 			.transactionManager(this.parts.transactionManager())
@@ -87,7 +86,15 @@ final class PartitionWorkerStep implements Step {
 			.listener(this.parts.progressReporter())
 			.observationRegistry(ObservationRegistry.NOOP)
 			.build();
-		step.execute(stepExecution);
+		ProgressReporter progress = this.parts.progressReporter();
+		progress.reading(stepExecution.getId(), reader);
+		try {
+			step.execute(stepExecution);
+		}
+		finally {
+			// here rather than in afterStep, which a step that fails to start never reaches
+			progress.doneReading(stepExecution.getId());
+		}
 	}
 
 	private static ItemStreamReader<SourceItem> reader(Partition partition) {

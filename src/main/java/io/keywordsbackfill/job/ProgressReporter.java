@@ -132,11 +132,19 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		}
 	}
 
-	/** Tells which reader a step reads with, before the step runs, so that progress can ask it for bytes. */
+	/**
+	 * Tells which reader a step reads with, before the step runs, so that progress can ask it for bytes; the
+	 * caller calls {@link #doneReading} once the step has run, whatever happened.
+	 */
 	void reading(long stepExecutionId, Object reader) {
 		if (mode != BackfillProperties.Progress.OFF) {
-			readers.put(stepExecutionId, reader); // removed in afterStep
+			readers.put(stepExecutionId, reader);
 		}
+	}
+
+	/** Forgets the reader of a step that has run (and so has passed {@link #afterStep}, if it started). */
+	void doneReading(long stepExecutionId) {
+		readers.remove(stepExecutionId);
 	}
 
 	/** Finds the step's reader, once, after it was opened (its byte count starts at its restart position). */
@@ -183,7 +191,6 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		synchronized (this) {
 			Snapshot done = snapshot(tracker);
 			trackers.remove(stepExecution.getId());
-			readers.remove(stepExecution.getId());
 			finished.merge(run, done, Snapshot::plus);
 			if (trackers.values().stream().anyMatch(t -> t.step.getJobExecutionId() == run)) {
 				return null;
