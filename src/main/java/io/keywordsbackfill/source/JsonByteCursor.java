@@ -319,14 +319,7 @@ final class JsonByteCursor {
 	}
 
 	private boolean isKey(byte[] key) {
-		byte[] b = this.bytes;
-		int start = this.keyStart;
-		for (int i = 0; i < key.length; i++) {
-			if (b[start + i] != key[i]) {
-				return false;
-			}
-		}
-		return true;
+		return Arrays.equals(this.bytes, this.keyStart, this.keyStart + key.length, key, 0, key.length);
 	}
 
 	/**
@@ -577,15 +570,10 @@ final class JsonByteCursor {
 	}
 
 	private void literal(byte[] word) {
-		byte[] b = this.bytes;
 		int at = this.pos;
-		if (b.length - at < word.length) {
+		if (this.bytes.length - at < word.length
+				|| !Arrays.equals(this.bytes, at, at + word.length, word, 0, word.length)) {
 			throw NotPlain.INSTANCE;
-		}
-		for (int i = 0; i < word.length; i++) {
-			if (b[at + i] != word[i]) {
-				throw NotPlain.INSTANCE;
-			}
 		}
 		this.pos = at + word.length;
 	}
