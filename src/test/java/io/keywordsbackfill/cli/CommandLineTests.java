@@ -18,6 +18,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.keywordsbackfill.support.EmbeddedH2;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -35,7 +37,7 @@ class CommandLineTests {
 
 	@BeforeEach
 	void ownDatabase() {
-		System.setProperty("spring.datasource.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		System.setProperty("spring.datasource.url", EmbeddedH2.newDatabaseUrl());
 		System.clearProperty("keywordsai.api-key");
 	}
 

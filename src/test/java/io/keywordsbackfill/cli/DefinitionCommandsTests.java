@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.keywordsbackfill.support.EmbeddedH2;
 import io.keywordsbackfill.support.KeywordsAiStub;
 import io.keywordsbackfill.support.TogetherBatchFiles;
 
@@ -53,7 +54,7 @@ class DefinitionCommandsTests {
 	@BeforeEach
 	void ownDatabaseAndStub() {
 		keywordsAi.reset();
-		System.setProperty("spring.datasource.url", "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		System.setProperty("spring.datasource.url", EmbeddedH2.newDatabaseUrl());
 		System.setProperty("keywordsai.base-url", server.url("/api").toString());
 		System.setProperty("keywordsai.api-key", "kw-test-" + UUID.randomUUID());
 	}

@@ -1,13 +1,13 @@
 package io.keywordsbackfill.delivery;
 
-import java.util.UUID;
+import io.keywordsbackfill.support.EmbeddedH2;
 
 /** The ledger on H2 (the default embedded database). */
 class H2LedgerTests extends LedgerTests {
 
 	@Override
 	String url() {
-		return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		return EmbeddedH2.newDatabaseUrl();
 	}
 
 	@Override

@@ -1,13 +1,13 @@
 package io.keywordsbackfill.schedule;
 
-import java.util.UUID;
+import io.keywordsbackfill.support.EmbeddedH2;
 
 /** The job lock on H2 (the default embedded database). */
 class H2JobLockTests extends JobLockTests {
 
 	@Override
 	String url() {
-		return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+		return EmbeddedH2.newDatabaseUrl();
 	}
 
 	@Override

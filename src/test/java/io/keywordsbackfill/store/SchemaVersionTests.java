@@ -2,7 +2,6 @@ package io.keywordsbackfill.store;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +15,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import io.keywordsbackfill.support.EmbeddedH2;
 import io.keywordsbackfill.support.EmbeddedPostgres;
 import io.keywordsbackfill.support.MigratedDatabase;
 
@@ -38,7 +38,7 @@ class SchemaVersionTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "h2", "postgresql" })
 	void onlyAFullyMigratedDatabaseIsCurrent(String database) {
-		String url = database.equals("h2") ? "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+		String url = database.equals("h2") ? EmbeddedH2.newDatabaseUrl()
 				: EmbeddedPostgres.newDatabaseUrl();
 		String user = database.equals("h2") ? "sa" : "postgres";
 		DataSource dataSource = new DriverManagerDataSource(url, user, "");
