@@ -364,10 +364,7 @@ class TogetherBatchOutputReaderTests {
 					comma();
 				}
 				whitespace();
-				if (chance(0.05)) {
-					this.out.append("null");
-				}
-				else {
+				if (!wroteNull(0.05)) {
 					object(List.of(() -> member("index", this::integer), () -> member("message", this::message),
 							() -> member("finish_reason", this::string)));
 				}
