@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -47,12 +50,31 @@ public final class PriceCatalog {
 
 	private final List<ModelPrice> userPrices;
 
-	private final List<ModelPrice> shippedPrices;
+	// Every record is priced: the lookups are by name, each a short list of periods in file order.
+	private final Map<String, List<ModelPrice>> userByName;
+
+	private final Map<String, List<ModelPrice>> shippedByName;
+
+	private final Map<String, List<ModelPrice>> userByNormalisedName;
+
+	private final Map<String, List<ModelPrice>> shippedByNormalisedName;
 
 	private PriceCatalog(String version, List<ModelPrice> shippedPrices, List<ModelPrice> userPrices) {
 		this.version = version;
-		this.shippedPrices = List.copyOf(shippedPrices);
 		this.userPrices = List.copyOf(userPrices);
+		this.userByName = byName(userPrices, ModelPrice::model);
+		this.shippedByName = byName(shippedPrices, ModelPrice::model);
+		this.userByNormalisedName = byName(userPrices, (price) -> normalise(price.model()));
+		this.shippedByNormalisedName = byName(shippedPrices, (price) -> normalise(price.model()));
+	}
+
+	private static Map<String, List<ModelPrice>> byName(List<ModelPrice> prices, Function<ModelPrice, String> name) {
+		Map<String, List<ModelPrice>> byName = new HashMap<>();
+		for (ModelPrice price : prices) {
+			byName.computeIfAbsent(name.apply(price), (key) -> new ArrayList<>()).add(price);
+		}
+		byName.replaceAll((key, list) -> List.copyOf(list));
+		return Map.copyOf(byName);
 	}
 
 	/** The shipped catalog alone. */
@@ -107,13 +129,18 @@ public final class PriceCatalog {
 			return Optional.empty();
 		}
 		LocalDate date = LocalDate.ofInstant(at, ZoneOffset.UTC);
-		Optional<ModelPrice> exact = find(this.userPrices, date, model, false)
-			.or(() -> find(this.shippedPrices, date, model, false));
-		if (exact.isPresent()) {
-			return exact;
+		ModelPrice price = find(this.userByName, model, date);
+		if (price == null) {
+			price = find(this.shippedByName, model, date);
 		}
-		String normalised = normalise(model);
-		return find(this.userPrices, date, normalised, true).or(() -> find(this.shippedPrices, date, normalised, true));
+		if (price == null) {
+			String normalised = normalise(model);
+			price = find(this.userByNormalisedName, normalised, date);
+			if (price == null) {
+				price = find(this.shippedByNormalisedName, normalised, date);
+			}
+		}
+		return Optional.ofNullable(price);
 	}
 
 	/**
@@ -141,12 +168,17 @@ public final class PriceCatalog {
 		return lower.startsWith(TOGETHER_PREFIX) ? lower.substring(TOGETHER_PREFIX.length()) : lower;
 	}
 
-	private static Optional<ModelPrice> find(List<ModelPrice> prices, LocalDate date, String model,
-			boolean normalised) {
-		return prices.stream()
-			.filter((price) -> normalised ? normalise(price.model()).equals(model) : price.model().equals(model))
-			.filter((price) -> price.appliesOn(date))
-			.findFirst();
+	/** The first of the name's prices (in file order) that applies on the date, or null. */
+	private static ModelPrice find(Map<String, List<ModelPrice>> byName, String name, LocalDate date) {
+		List<ModelPrice> prices = byName.get(name);
+		if (prices != null) {
+			for (ModelPrice price : prices) {
+				if (price.appliesOn(date)) {
+					return price;
+				}
+			}
+		}
+		return null;
 	}
 
 	private static CatalogFile parse(InputStream in, String name) {
