@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.bind.validation.BindValidatio
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
+import io.keywordsbackfill.job.InvalidConfigurationException;
+
 /**
  * Turns start-up failures into one line that names the property at fault, instead of a stack trace.
  */
@@ -16,13 +18,18 @@ final class ConfigurationErrors {
 	}
 
 	static boolean isConfigurationError(Throwable ex) {
-		return find(ex, BindException.class) != null || find(ex, UsageException.class) != null;
+		return find(ex, BindException.class) != null || find(ex, UsageException.class) != null
+				|| find(ex, InvalidConfigurationException.class) != null;
 	}
 
 	static String describe(Throwable ex) {
 		UsageException usage = find(ex, UsageException.class);
 		if (usage != null) {
 			return usage.getMessage();
+		}
+		InvalidConfigurationException invalid = find(ex, InvalidConfigurationException.class);
+		if (invalid != null) {
+			return "invalid configuration: " + invalid.getMessage();
 		}
 		BindValidationException validation = find(ex, BindValidationException.class);
 		if (validation != null) {

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.MDC;
 import org.springframework.batch.core.configuration.annotation.StepScope;
@@ -62,7 +64,9 @@ public class ImportJobConfiguration {
 			ImportPartitioner importPartitioner, BackfillProperties properties, KeywordsAiProperties keywordsAi,
 			PriceCatalog priceCatalog, Ledger ledger, PendingDeliveries pending, RejectStore rejects,
 			StepStatsStore stats, ExecutorService deliveryExecutor, RunResources runResources,
-			MeterRegistry meterRegistry, StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
+			MeterRegistry meterRegistry, StepStatsListener stepStatsListener, ProgressReporter progressReporter,
+			DataSource dataSource) {
+		ConnectionPoolCheck.check(dataSource, properties);
 		Step deliverPartitionStep = new PartitionWorkerStep(new PartitionWorkerStep.Parts(jobRepository,
 				transactionManager, properties, keywordsAi, priceCatalog, ledger, pending, rejects, stats,
 				deliveryExecutor, runResources, meterRegistry, stepStatsListener, progressReporter));

@@ -46,6 +46,7 @@ class CommandLineTests {
 		System.clearProperty("spring.datasource.url");
 		System.clearProperty("keywordsai.max-batch-logs");
 		System.clearProperty("keywordsai.api-key");
+		System.clearProperty("backfill.partitions");
 	}
 
 	int run(String... args) {
@@ -122,6 +123,18 @@ class CommandLineTests {
 
 		assertThat(exit).isEqualTo(2);
 		assertThat(err.toString()).contains("keywordsai.max-batch-logs").doesNotContain("at org.");
+	}
+
+	@Test
+	void aPoolTooSmallForThePartitionsFailsAtStartUpNamingBothProperties() {
+		System.setProperty("backfill.partitions", "15");
+
+		int exit = run("status");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("spring.datasource.hikari.maximum-pool-size is 16")
+			.contains("backfill.partitions = 15")
+			.doesNotContain("at org.");
 	}
 
 	@Test
