@@ -13,7 +13,6 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +152,7 @@ public final class KeywordsAiClient implements LogSink {
 		Request request = new Request.Builder().url(endpoint)
 			.header("Authorization", "Bearer " + apiKey)
 			.header("User-Agent", userAgent)
-			.post(RequestBody.create(BatchBody.of(batch), JSON))
+			.post(BatchBody.requestBody(batch, JSON))
 			.build();
 		RetryPolicy.Attempts attempts = retryPolicy.start();
 		while (true) {

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
+import okio.Buffer;
 import org.junit.jupiter.api.Test;
 
 class BatchCutterTests {
@@ -57,6 +60,23 @@ class BatchCutterTests {
 		List<OutgoingLog> logs = List.of(log(10), log(100), log(10));
 
 		assertThat(sizes(BatchCutter.cut(logs, 500, 50))).containsExactly(1, 1, 1);
+	}
+
+	@Test
+	void theStreamedRequestBodyIsTheSameBytesEachTimeItIsWritten() throws Exception {
+		List<OutgoingLog> logs = List.of(new OutgoingLog("a", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+				new OutgoingLog("b", "{\"b\":\"é\"}".getBytes(StandardCharsets.UTF_8)), log(3));
+		RequestBody body = BatchBody.requestBody(logs, MediaType.get("application/json"));
+
+		for (int attempt = 0; attempt < 2; attempt++) { // a retry writes it again
+			Buffer sent = new Buffer();
+			body.writeTo(sent);
+			assertThat(sent.readByteArray()).isEqualTo(BatchBody.of(logs))
+				.asString(StandardCharsets.UTF_8)
+				.isEqualTo("{\"logs\":[{\"a\":1},{\"b\":\"é\"},xxx]}");
+		}
+		assertThat(body.contentLength()).isEqualTo(BatchBody.of(logs).length);
+		assertThat(body.isOneShot()).isFalse();
 	}
 
 	@Test
