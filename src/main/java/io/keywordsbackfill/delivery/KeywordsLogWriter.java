@@ -214,9 +214,11 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		}
 		Map<String, MappedLog> bySourceId = new HashMap<>();
 		List<OutgoingLog> outgoing = new ArrayList<>(logs.size());
-		for (MappedLog mapped : logs) {
+		List<byte[]> json = LogJson.toJsonBytes(logs.stream().map(MappedLog::log).toList());
+		for (int i = 0; i < logs.size(); i++) {
+			MappedLog mapped = logs.get(i);
 			bySourceId.put(mapped.sourceId(), mapped);
-			outgoing.add(new OutgoingLog(mapped.sourceId(), LogJson.toJsonBytes(mapped.log())));
+			outgoing.add(new OutgoingLog(mapped.sourceId(), json.get(i)));
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());

@@ -3,6 +3,7 @@ package io.keywordsbackfill.mapping;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,10 +72,32 @@ class LogJsonTests {
 		}
 	}
 
+	@Test
+	void logsWrittenTogetherAreEachTheBytesOfTheLogAlone() {
+		List<KeywordsLog> logs = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			// sizes from a few bytes to past the buffer's first capacity and the generator's own buffer
+			logs.add(new KeywordsLog("m" + i, "chat",
+					List.of(new ChatMessage("user", NODES.stringNode("é\"x".repeat(i * i * 5)), null, null, null)), null,
+					(long) i, null, null, null, null, "2025-03-13T10:05:40Z", null, null, "id-" + i, null, null, null,
+					null, null, null, null, null, null, null, null, null, null, null));
+		}
+
+		List<byte[]> together = LogJson.toJsonBytes(logs);
+
+		assertThat(together).hasSize(logs.size());
+		for (int i = 0; i < logs.size(); i++) {
+			assertThat(new String(together.get(i), StandardCharsets.UTF_8)).isEqualTo(LogJson.MAPPER.writeValueAsString(logs.get(i)));
+		}
+		assertThat(LogJson.toJsonBytes(List.of())).isEmpty();
+	}
+
 	private static void assertSameAsBeanSerialization(KeywordsLog log) {
 		String expected = LogJson.MAPPER.writeValueAsString(log);
 		assertThat(LogJson.toJson(log)).isEqualTo(expected);
 		assertThat(new String(LogJson.toJsonBytes(log), StandardCharsets.UTF_8)).isEqualTo(expected);
+		assertThat(LogJson.toJsonBytes(List.of(log, log))).allSatisfy(
+				(bytes) -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(expected));
 	}
 
 }
