@@ -34,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("backfill")
 public record BackfillProperties(
 		@DefaultValue("2000") @Min(1) @Max(100_000) int chunkSize,
-		@DefaultValue("4") @Min(1) @Max(64) int partitions,
+		@DefaultValue("6") @Min(1) @Max(64) int partitions,
 		@DefaultValue("16MB") org.springframework.util.unit.DataSize minPartitionBytes,
 		@DefaultValue("4") @Min(1) @Max(256) int concurrency,
 		@DefaultValue("32") @Min(1) @Max(256) int maxConcurrency,
