@@ -67,7 +67,7 @@ STUB_PID=""
 start_stub() {
 	local port="$1" latency="$2" idlog="$3" out="$OUT/stub-$1.out"
 	: > "$out"
-	java -Xmx1g -cp "$CLASSES" StubServer "$port" --latency-ms "$latency" ${idlog:+--log "$idlog"} > "$out" 2>&1 &
+	java -Xmx1g ${STUB_JAVA_OPTS:-} -cp "$CLASSES" StubServer "$port" --latency-ms "$latency" ${idlog:+--log "$idlog"} > "$out" 2>&1 &
 	STUB_PID=$!
 	local i
 	for i in $(seq 1 150); do
