@@ -13,6 +13,7 @@
 #      BENCH_PEERS (1; 0 = import only, e.g. for the RSS check at 1,000,000)  BENCH_TIMEOUT (1800 s per run)
 #      BENCH_JAR (target/keywords-backfill.jar)  BACKFILL_CHUNK_SIZE, BACKFILL_CONCURRENCY,
 #      KEYWORDSAI_MAX_BATCH_LOGS are passed through to the import.
+#      STUB_JAVA_OPTS (JVM options for the stub, e.g. a profiler agent)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
