@@ -30,11 +30,11 @@ public final class LogJson {
 		.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
 		.build();
 
-	private LogJson() {
-	}
-
 	/** Writes logs one after another with nothing between them, so that each can be cut out of the output. */
 	private static final ObjectWriter CONSECUTIVE = MAPPER.writer().withRootValueSeparator("");
+
+	private LogJson() {
+	}
 
 	/** The log as UTF-8 JSON, exactly as it goes into {@code {"logs":[...]}}. */
 	public static byte[] toJsonBytes(KeywordsLog log) {
