@@ -51,7 +51,8 @@ public final class RangePlanner {
 		long line = 1;
 		long offset = 0;
 		boolean seekingLineStart = false;
-		byte[] buffer = new byte[1 << 20];
+		// 256 KB: the largest read whose direct buffer the launcher lets the JDK keep for the thread
+		byte[] buffer = new byte[1 << 18];
 		try (InputStream in = Files.newInputStream(file.path())) {
 			int n;
 			while ((n = in.read(buffer)) > 0 && result.size() < count - 1) {
