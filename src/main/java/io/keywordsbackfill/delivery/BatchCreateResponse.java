@@ -1,7 +1,5 @@
 package io.keywordsbackfill.delivery;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import tools.jackson.databind.JsonNode;
 
 /**
