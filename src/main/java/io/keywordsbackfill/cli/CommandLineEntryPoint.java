@@ -72,9 +72,13 @@ public final class CommandLineEntryPoint {
 		 * Starts the context on another thread, so that what the command does first (fingerprinting its input
 		 * files) overlaps the start instead of preceding it; {@link #get()} waits for it and throws what the
 		 * start threw.
+		 * @return completes with the context once it has started (at once if it has)
 		 */
-		synchronized void startInBackground() {
-			if (context == null && starting == null) {
+		synchronized CompletableFuture<ConfigurableApplicationContext> startInBackground() {
+			if (context != null) {
+				return CompletableFuture.completedFuture(context);
+			}
+			if (starting == null) {
 				String[] args = arguments.toArray(String[]::new);
 				starting = CompletableFuture.supplyAsync(() -> create(args), task -> {
 					Thread thread = new Thread(task, "context-start");
@@ -82,6 +86,7 @@ public final class CommandLineEntryPoint {
 					thread.start();
 				});
 			}
+			return starting;
 		}
 
 		synchronized ConfigurableApplicationContext get() {

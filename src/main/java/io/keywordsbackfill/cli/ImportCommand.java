@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
 import io.keywordsbackfill.job.InputOptions;
+import io.keywordsbackfill.source.FingerprintCache;
 import io.keywordsbackfill.source.InputFiles;
 import io.keywordsbackfill.source.SourceFile;
 import picocli.CommandLine.Command;
@@ -145,15 +147,19 @@ class ImportCommand implements Callable<Integer> {
 		}
 		Instant completedAt = completedAt();
 		// The command line is valid: Spring starts while the files are fingerprinted (a full read of each,
-		// seconds for large files), rather than after.
-		parent.context.startInBackground();
+		// seconds for large files), rather than after; a file seen before and unchanged since is recognised by
+		// the fingerprint remembered for it as soon as Spring is up.
+		FingerprintCache.WhileStarting fingerprints = FingerprintCache.whileStarting(
+				parent.context.startInBackground().thenApply((context) -> context.getBean(FingerprintCache.class)),
+				Clock.systemUTC());
 		// The same content under two names is one file: it is read (and counted) once.
 		Map<String, ImportParameters.InputFile> distinct = new LinkedHashMap<>();
 		for (Path file : files) {
-			SourceFile source = SourceFile.of(file);
+			SourceFile source = source(file, fingerprints);
 			distinct.putIfAbsent(source.fingerprint(), new ImportParameters.InputFile(source,
-					batchInput == null ? null : SourceFile.of(batchInput), errors == null ? null : SourceFile.of(errors)));
+					source(batchInput, fingerprints), source(errors, fingerprints)));
 		}
+		fingerprints.rememberComputed();
 		ImportParameters params = ImportParameters.adHoc(
 				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt)
 			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel));
@@ -164,6 +170,10 @@ class ImportCommand implements Callable<Integer> {
 			params = params.withResend();
 		}
 		return (newRun || resend) ? params.withRunId(UUID.randomUUID().toString()) : params;
+	}
+
+	private static SourceFile source(Path file, FingerprintCache.WhileStarting fingerprints) {
+		return file == null ? null : new SourceFile(file, fingerprints.fingerprint(file), file.toString());
 	}
 
 	private Instant completedAt() {

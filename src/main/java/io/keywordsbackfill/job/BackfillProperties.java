@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * otherwise, {@code log} log lines only, {@code off} nothing
  * @param progressInterval how often a progress log line is written
  * @param inDoubt what a restart does with logs a killed run had in flight
+ * @param fingerprintCache recognise a file seen before and unchanged since (same path, size, times and inode)
+ * by the fingerprint remembered for it, instead of reading it whole again
  */
 @Validated
 @ConfigurationProperties("backfill")
@@ -43,7 +45,8 @@ public record BackfillProperties(
 		Path pricesFile,
 		@DefaultValue("auto") Progress progress,
 		@DefaultValue("10s") Duration progressInterval,
-		@DefaultValue("resend") InDoubt inDoubt) {
+		@DefaultValue("resend") InDoubt inDoubt,
+		@DefaultValue("true") boolean fingerprintCache) {
 
 	public BackfillProperties {
 		if (maxConcurrency < concurrency) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import io.keywordsbackfill.schedule.JobDefinition;
 import io.keywordsbackfill.schedule.RunHistory;
 import io.keywordsbackfill.schedule.ScheduledRunLauncher;
 import io.keywordsbackfill.schedule.ScheduledRunResult;
+import io.keywordsbackfill.source.FingerprintCache;
 import io.keywordsbackfill.source.SourceFile;
 import io.keywordsbackfill.status.RunQueries;
 
@@ -67,11 +69,15 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 
 	private final RunQueries runs;
 
-	public DefinitionRuns(ImportLauncher launcher, JobRepository jobRepository, JdbcTemplate jdbc, RunQueries runs) {
+	private final FingerprintCache fingerprints;
+
+	public DefinitionRuns(ImportLauncher launcher, JobRepository jobRepository, JdbcTemplate jdbc, RunQueries runs,
+			FingerprintCache fingerprints) {
 		this.launcher = launcher;
 		this.jobRepository = jobRepository;
 		this.jdbc = jdbc;
 		this.runs = runs;
+		this.fingerprints = fingerprints;
 	}
 
 	@Override
@@ -88,7 +94,8 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 	 * failed (the night stays completed: its files are not read again)
 	 */
 	public ScheduledRunResult launch(JobDefinition definition, LocalDate logicalDate, Path dryRunOut) {
-		ImportParameters params = parameters(definition, logicalDate, InputFiles.pending(definition, this));
+		ImportParameters params = parameters(definition, logicalDate,
+				InputFiles.pending(definition, this, this.fingerprints::fingerprint), this.fingerprints::fingerprint);
 		if (dryRunOut != null) {
 			params = params.withDryRun(dryRunOut);
 		}
@@ -142,17 +149,20 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 				+ max + "); the run completed and its files are not read again: see 'rejects " + executionId + "'");
 	}
 
-	/** The parameters of a night: every input of the definition, with the given files (possibly none). */
+	/**
+	 * The parameters of a night: every input of the definition, with the given files (possibly none).
+	 * @param fingerprints fingerprints the files found next to them (Batch input and error files)
+	 */
 	static ImportParameters parameters(JobDefinition definition, LocalDate logicalDate,
-			List<InputFiles.InputFile> files) {
+			List<InputFiles.InputFile> files, Function<Path, String> fingerprints) {
 		Map<InputDefinition, List<ImportParameters.InputFile>> byInput = new LinkedHashMap<>();
 		for (InputDefinition input : definition.inputs()) {
 			byInput.put(input, new ArrayList<>());
 		}
 		for (InputFiles.InputFile file : files) {
 			byInput.get(file.input())
-				.add(new ImportParameters.InputFile(source(file.file(), file.sha256()), source(file.batchInput(), null),
-						source(file.errors(), null)));
+				.add(new ImportParameters.InputFile(source(file.file(), file.sha256()),
+						source(file.batchInput(), fingerprints), source(file.errors(), fingerprints)));
 		}
 		List<ImportParameters.Input> inputs = new ArrayList<>();
 		byInput.forEach((input, inputFiles) -> inputs
@@ -174,10 +184,11 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 	}
 
 	private static SourceFile source(Path file, String sha256) {
-		if (file == null) {
-			return null;
-		}
-		return sha256 == null ? SourceFile.of(file) : new SourceFile(file, sha256, file.toString());
+		return new SourceFile(file, sha256, file.toString());
+	}
+
+	private static SourceFile source(Path file, Function<Path, String> fingerprints) {
+		return file == null ? null : source(file, fingerprints.apply(file));
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
@@ -28,6 +29,7 @@ import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RejectStore;
 import io.keywordsbackfill.delivery.StepStatsStore;
 import io.keywordsbackfill.pricing.PriceCatalog;
+import io.keywordsbackfill.source.FingerprintCache;
 
 /**
  * The import job. Its step {@value #STEP_NAME} cuts the input into partitions (files, and line-aligned byte
@@ -52,6 +54,11 @@ public class ImportJobConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	@Bean
+	FingerprintCache fingerprintCache(JdbcTemplate jdbc, Clock clock, BackfillProperties properties) {
+		return new FingerprintCache(jdbc, clock, properties.fingerprintCache());
 	}
 
 	@Bean

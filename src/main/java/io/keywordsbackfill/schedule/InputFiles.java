@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import io.keywordsbackfill.source.FileFingerprint;
@@ -45,15 +46,17 @@ public final class InputFiles {
 
 	/**
 	 * Every file the definition names now.
+	 * @param fingerprints a file's content fingerprint ({@link FileFingerprint#sha256(Path)}, or one remembered
+	 * for an unchanged file)
 	 * @throws UncheckedIOException if a directory cannot be listed or a file read
 	 */
-	public static List<InputFile> resolve(JobDefinition definition) {
+	public static List<InputFile> resolve(JobDefinition definition, Function<Path, String> fingerprints) {
 		List<InputFile> files = new ArrayList<>();
-		Set<String> fingerprints = new HashSet<>();
+		Set<String> seen = new HashSet<>();
 		for (InputDefinition input : definition.inputs()) {
 			for (Path file : files(definition.baseDirectory(), input)) {
-				String sha256 = FileFingerprint.sha256(file);
-				if (!fingerprints.add(sha256)) {
+				String sha256 = fingerprints.apply(file);
+				if (!seen.add(sha256)) {
 					log.info("job={} file={} has the content of a file listed before; reading it once",
 							definition.name(), file);
 					continue;
@@ -67,10 +70,12 @@ public final class InputFiles {
 	/**
 	 * The files of the definition that no completed run of the job read: what a scheduled run imports.
 	 * @param ledger the files the job completed
+	 * @param fingerprints as for {@link #resolve(JobDefinition, Function)}
 	 */
-	public static List<InputFile> pending(JobDefinition definition, FileLedger ledger) {
+	public static List<InputFile> pending(JobDefinition definition, FileLedger ledger,
+			Function<Path, String> fingerprints) {
 		Set<String> completed = ledger.completedFingerprints(definition.name());
-		return resolve(definition).stream().filter((file) -> !completed.contains(file.sha256())).toList();
+		return resolve(definition, fingerprints).stream().filter((file) -> !completed.contains(file.sha256())).toList();
 	}
 
 	/**

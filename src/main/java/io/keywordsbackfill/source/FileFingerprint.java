@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.BooleanSupplier;
 
 /**
  * The content fingerprint by which files are identified (never by name): the SHA-256 of the raw bytes as
@@ -26,6 +27,16 @@ public final class FileFingerprint {
 	 * @throws UncheckedIOException if the file cannot be read
 	 */
 	public static String sha256(Path file) {
+		return sha256(file, () -> false);
+	}
+
+	/**
+	 * Hashes the file in one streaming pass unless told to give up, which is asked before each buffer read:
+	 * for a caller that may learn the answer elsewhere meanwhile (see {@link FingerprintCache}).
+	 * @return the lower-case hex SHA-256 (64 characters), or null if it gave up
+	 * @throws UncheckedIOException if the file cannot be read
+	 */
+	public static String sha256(Path file, BooleanSupplier giveUp) {
 		MessageDigest digest;
 		try {
 			digest = MessageDigest.getInstance("SHA-256");
@@ -36,14 +47,17 @@ public final class FileFingerprint {
 		byte[] buffer = new byte[BUFFER_SIZE];
 		try (InputStream in = Files.newInputStream(file)) {
 			int n;
-			while ((n = in.read(buffer)) != -1) {
+			while (!giveUp.getAsBoolean()) {
+				if ((n = in.read(buffer)) == -1) {
+					return HexFormat.of().formatHex(digest.digest());
+				}
 				digest.update(buffer, 0, n);
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read " + file, ex);
 		}
-		return HexFormat.of().formatHex(digest.digest());
+		return null;
 	}
 
 }

@@ -18,6 +18,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import io.keywordsbackfill.source.FileFingerprint;
 import io.keywordsbackfill.support.EmbeddedH2;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +79,25 @@ class CommandLineTests {
 			.isEqualTo(0);
 		assertThat(out.toString()).contains("Already imported");
 		assertThat(Files.size(requests)).isEqualTo(size);
+	}
+
+	/**
+	 * An import remembers the fingerprints it computed, for the next run to recognise the files unchanged
+	 * without reading them whole. Only files untouched for seconds are remembered: the sample was checked
+	 * out before the build.
+	 */
+	@Test
+	void anImportRemembersTheFingerprintsOfItsFiles() throws Exception {
+		Path file = Path.of("sample-data/together-batch/batch-output.jsonl");
+
+		assertThat(run("import", "--format", "together-batch", file.toString(), "--dry-run", "--out",
+				dir.resolve("requests.jsonl").toString())).as(err.toString()).isZero();
+
+		JdbcTemplate jdbc = new JdbcTemplate(
+				new DriverManagerDataSource(System.getProperty("spring.datasource.url"), "sa", ""));
+		assertThat(jdbc.queryForList("SELECT sha256 FROM backfill_file_fingerprint WHERE path = ?", String.class,
+				file.toAbsolutePath().normalize().toString()))
+			.containsExactly(FileFingerprint.sha256(file));
 	}
 
 	@Test

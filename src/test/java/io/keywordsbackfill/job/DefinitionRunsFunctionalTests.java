@@ -36,6 +36,7 @@ import io.keywordsbackfill.schedule.JobDefinitionLoader;
 import io.keywordsbackfill.schedule.ScheduledRunResult;
 import io.keywordsbackfill.schedule.Scheduler;
 import io.keywordsbackfill.source.FileFingerprint;
+import io.keywordsbackfill.source.FileStat;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.RunSummary;
 import io.keywordsbackfill.support.KeywordsAiStub;
@@ -91,7 +92,7 @@ abstract class DefinitionRunsFunctionalTests {
 	void cleanStateAndDefinition() throws IOException {
 		keywordsAi.reset();
 		for (String table : List.of("backfill_ledger", "backfill_pending", "backfill_reject", "backfill_step_stats",
-				"backfill_run_owner", "backfill_job_lock")) {
+				"backfill_run_owner", "backfill_job_lock", "backfill_file_fingerprint")) {
 			jdbc.update("DELETE FROM " + table);
 		}
 		jobRepositoryTestUtils.removeJobExecutions();
@@ -160,6 +161,24 @@ abstract class DefinitionRunsFunctionalTests {
 		assertThat(runs.find(second.executionId()).orElseThrow().counts().read()).isZero();
 		assertThat(keywordsAi.requests()).hasSize(requests);
 		assertThat(definitionRuns.lastCompleted("nightly")).contains(NIGHT_2);
+	}
+
+	/**
+	 * Every night fingerprints every file of the definition to find the new ones; an unchanged file is
+	 * recognised by its remembered fingerprint (planted here: no hash gives it) instead of being read whole.
+	 */
+	@Test
+	void aNightRecognisesAnUnchangedFileByItsRememberedFingerprint() throws Exception {
+		Path a = TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 5);
+		FileStat stat = FileStat.of(a).orElseThrow();
+		String planted = "f".repeat(64);
+		jdbc.update("INSERT INTO backfill_file_fingerprint (path, file_key, size_bytes, modified_ns, changed_ns, sha256, "
+				+ "hashed_at) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)", a.toAbsolutePath().normalize().toString(),
+				stat.fileKey(), stat.size(), stat.modifiedNanos(), stat.changedNanos(), planted);
+
+		definitionRuns.launch(definition, NIGHT_1);
+
+		assertThat(definitionRuns.completedFingerprints("nightly")).containsExactly(planted);
 	}
 
 	@Test

@@ -44,7 +44,7 @@ class InputFilesTests {
 		Path nestedInput = write("exports/2025-03/b-input.jsonl.gz", "b in");
 		write("exports/notes.txt", "not an export");
 
-		List<InputFile> files = InputFiles.resolve(batch("../exports/**/*-output.jsonl*"));
+		List<InputFile> files = InputFiles.resolve(batch("../exports/**/*-output.jsonl*"), FileFingerprint::sha256);
 
 		assertThat(files).extracting(InputFile::file).containsExactly(nested, top);
 		assertThat(files.get(0).batchInput()).isEqualTo(nestedInput);
@@ -61,7 +61,7 @@ class InputFilesTests {
 		write("exports/.partial", "downloading");
 		write("exports/old/c-output.jsonl", "c");
 
-		assertThat(InputFiles.resolve(batch("../exports"))).extracting(InputFile::file)
+		assertThat(InputFiles.resolve(batch("../exports"), FileFingerprint::sha256)).extracting(InputFile::file)
 			.containsExactly(exports.resolve("a-output.jsonl"), exports.resolve("old/c-output.jsonl"));
 	}
 
@@ -70,7 +70,7 @@ class InputFilesTests {
 		write("exports/a-output.jsonl", "same");
 		write("exports/copy-of-a-output.jsonl", "same");
 
-		assertThat(InputFiles.resolve(batch("../exports/*.jsonl"))).extracting(InputFile::file)
+		assertThat(InputFiles.resolve(batch("../exports/*.jsonl"), FileFingerprint::sha256)).extracting(InputFile::file)
 			.containsExactly(exports.resolve("a-output.jsonl"));
 	}
 
@@ -83,7 +83,7 @@ class InputFilesTests {
 		Set<LocalDate> completedNights = new HashSet<>();
 		List<List<String>> read = new ArrayList<>();
 		ScheduledRunLauncher launcher = (job, night) -> {
-			List<InputFile> pending = InputFiles.pending(job, (name) -> Set.copyOf(completedFiles));
+			List<InputFile> pending = InputFiles.pending(job, (name) -> Set.copyOf(completedFiles), FileFingerprint::sha256);
 			read.add(pending.stream().map((file) -> file.file().getFileName().toString()).toList());
 			pending.forEach((file) -> completedFiles.add(file.sha256()));
 			completedNights.add(night);
