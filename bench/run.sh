@@ -105,6 +105,11 @@ NOTES=()
 for L in $LATENCIES; do
 	log "scenario: stub latency ${L} ms"
 	start_stub "$PORT" "$L" ""
+	# Warm the stand-in up (40 batches of 500), not timed: otherwise the first import of each scenario shares
+	# the two cores with the stub's own JIT compilation (about 1.5 s of CPU), which the peers, run after it,
+	# never meet.
+	java -cp "$CLASSES" NaivePeer batch500 "$DATA" "http://127.0.0.1:$PORT/api" 20000 > "$LOGDIR/stub-warm-up-lat$L.log" 2>&1 \
+		|| die "stub warm-up failed (see $LOGDIR/stub-warm-up-lat$L.log)"
 	cap=$SINGLE_CAP; (( L > 0 )) && cap=$SINGLE_CAP_LAT
 	(( cap > N )) && cap=$N
 	imp_rates=(); job_rates=(); imp_rss=(); b_rates=(); b_rss=(); s_rates=(); s_rss=()
