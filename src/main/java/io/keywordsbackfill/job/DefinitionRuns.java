@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -100,7 +101,18 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 			params = params.withDryRun(dryRunOut);
 		}
 		JobExecution last = jobRepository.getLastJobExecution(ImportJobConfiguration.JOB_NAME, params.toJobParameters());
+		Optional<String> changed = Optional.empty();
 		if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
+			changed = launcher.changedFile(ImportParameters.from(last.getJobParameters()));
+		}
+		if (changed.isPresent()) {
+			// Its partitions would resume at byte offsets into other content: the night starts over as a run of its
+			// own, reading the files as they are now; the ledger skips what the earlier run sent.
+			log.warn("job={} logicalDate={} not resuming run {} ({}): {}; reading the files as they are now, as a new run",
+					definition.name(), logicalDate, last.getId(), last.getStatus(), changed.get());
+			params = params.withRunId(UUID.randomUUID().toString());
+		}
+		else if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
 			log.info("job={} logicalDate={} resuming run {} ({}) with the files it had", definition.name(), logicalDate,
 					last.getId(), last.getStatus());
 			params = ImportParameters.from(last.getJobParameters());

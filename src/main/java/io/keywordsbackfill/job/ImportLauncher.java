@@ -1,5 +1,7 @@
 package io.keywordsbackfill.job;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,9 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
+
+import io.keywordsbackfill.source.FingerprintCache;
+import io.keywordsbackfill.source.SourceFile;
 
 /**
  * Starts, resumes and restarts imports, deciding from the job repository what "run these files" means:
@@ -36,11 +41,15 @@ public class ImportLauncher {
 	/** The imports running in this process: one, or one per job under {@code schedule}. */
 	private final Set<JobExecution> current = ConcurrentHashMap.newKeySet();
 
-	public ImportLauncher(JobOperator jobOperator, JobRepository jobRepository, Job importJob, RunOwners owners) {
+	private final FingerprintCache fingerprints;
+
+	public ImportLauncher(JobOperator jobOperator, JobRepository jobRepository, Job importJob, RunOwners owners,
+			FingerprintCache fingerprints) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.importJob = importJob;
 		this.owners = owners;
+		this.fingerprints = fingerprints;
 	}
 
 	/**
@@ -102,7 +111,40 @@ public class ImportLauncher {
 		if (latest != null && latest.getId() != jobExecutionId && latest.getStatus() == BatchStatus.COMPLETED) {
 			return LaunchOutcome.alreadyDone(latest);
 		}
-		return LaunchOutcome.ran(jobOperator.restart(latest == null ? execution : latest));
+		JobExecution last = latest == null ? execution : latest;
+		Optional<String> changed = changedFile(ImportParameters.from(last.getJobParameters()));
+		if (changed.isPresent()) {
+			return LaunchOutcome.refused(last, "cannot continue run " + jobExecutionId + ": " + changed.get()
+					+ ", and it would resume at byte offsets into other content. Import the file again instead: that is "
+					+ "a new run, which skips the records already sent");
+		}
+		return LaunchOutcome.ran(jobOperator.restart(last));
+	}
+
+	/**
+	 * What keeps a run from resuming: the first of its files that is gone, unreadable or not the content the run
+	 * read (by fingerprint; an unchanged file is recognised by the one remembered for it, without a full
+	 * read). A run resumes each file at a byte offset, which in other content would skip or split records.
+	 * @return a description naming the file, or empty when every file is as the run read it
+	 */
+	public Optional<String> changedFile(ImportParameters params) {
+		for (SourceFile file : params.allFiles()) {
+			if (!Files.isRegularFile(file.path())) {
+				return Optional.of(file.displayName() + " is gone");
+			}
+			String now;
+			try {
+				now = this.fingerprints.fingerprint(file.path());
+			}
+			catch (UncheckedIOException ex) {
+				return Optional.of(file.displayName() + " cannot be read (" + ex.getCause().getMessage() + ")");
+			}
+			if (!now.equals(file.fingerprint())) {
+				return Optional.of(file.displayName() + " changed since the run read it (fingerprint "
+						+ file.shortFingerprint() + "..., now " + now.substring(0, 16) + "...)");
+			}
+		}
+		return Optional.empty();
 	}
 
 	/**

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +180,30 @@ abstract class DefinitionRunsFunctionalTests {
 		definitionRuns.launch(definition, NIGHT_1);
 
 		assertThat(definitionRuns.completedFingerprints("nightly")).containsExactly(planted);
+	}
+
+	/**
+	 * A failed night is resumed with its files, at the byte offsets it reached; a file rewritten meanwhile would
+	 * have its first records skipped. The night starts over instead, as a new run, and loses nothing.
+	 */
+	@Test
+	void aFailedNightWhoseFileChangedStartsOverAndLosesNothing() throws Exception {
+		Path a = TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 20);
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
+		ScheduledRunResult failed = definitionRuns.launch(definition, NIGHT_1);
+		assertThat(failed.status()).isEqualTo(ScheduledRunResult.Status.FAILED);
+		int sentBefore = keywordsAi.storedCounts().size();
+		keywordsAi.script(n -> null);
+		TogetherBatchFiles.output(a, "b", 0, 30);
+
+		ScheduledRunResult second = definitionRuns.launch(definition, NIGHT_1);
+
+		assertThat(second.status()).isEqualTo(ScheduledRunResult.Status.COMPLETED);
+		assertThat(second.executionId()).isNotEqualTo(failed.executionId());
+		assertThat(runs.find(second.executionId()).orElseThrow().counts().read()).isEqualTo(30);
+		assertThat(keywordsAi.storedCounts()).hasSize(sentBefore + 30).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(definitionRuns.completed("nightly", NIGHT_1)).isTrue();
+		assertThat(definitionRuns.completedFingerprints("nightly")).containsExactly(FileFingerprint.sha256(a));
 	}
 
 	@Test

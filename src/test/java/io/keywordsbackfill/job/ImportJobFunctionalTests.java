@@ -291,6 +291,43 @@ abstract class ImportJobFunctionalTests {
 		assertThat(keywordsAi.storedCounts()).hasSize(20).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 	}
 
+	/**
+	 * A run resumes each file at a byte offset: in a file rewritten since, that would skip or split records. So
+	 * the restart is refused, naming the file, and sends nothing.
+	 */
+	@Test
+	void restartOfARunWhoseFileChangedIsRefusedNamingTheFile() throws Exception {
+		ImportParameters params = generated(20);
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
+		LaunchOutcome failed = launcher.launch(params);
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		keywordsAi.script(n -> null);
+		int requests = keywordsAi.requests().size();
+		Path file = params.allFiles().get(0).path();
+		TogetherBatchFiles.output(file, "rewritten", 0, 25);
+
+		LaunchOutcome restarted = launcher.restart(failed.execution().getId(), false);
+
+		assertThat(restarted.kind()).isEqualTo(LaunchOutcome.Kind.REFUSED);
+		assertThat(restarted.message()).contains(file.toString()).contains("changed since the run read it")
+			.contains("Import the file again");
+		assertThat(keywordsAi.requests()).hasSize(requests);
+	}
+
+	@Test
+	void restartOfARunWhoseFileIsGoneIsRefused() throws Exception {
+		ImportParameters params = generated(20);
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
+		LaunchOutcome failed = launcher.launch(params);
+		Path file = params.allFiles().get(0).path();
+		Files.delete(file);
+
+		LaunchOutcome restarted = launcher.restart(failed.execution().getId(), false);
+
+		assertThat(restarted.kind()).isEqualTo(LaunchOutcome.Kind.REFUSED);
+		assertThat(restarted.message()).contains(file + " is gone");
+	}
+
 	@Test
 	void honoursRetryAfterOnA429() throws Exception {
 		ImportParameters params = generated(5);
