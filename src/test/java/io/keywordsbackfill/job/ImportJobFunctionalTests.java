@@ -279,12 +279,8 @@ abstract class ImportJobFunctionalTests {
 
 	@Test
 	void restartByIdContinuesAFailedRun() throws Exception {
-		ImportParameters params = generated(20);
-		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
-		LaunchOutcome failed = launcher.launch(params);
-		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		LaunchOutcome failed = failedRun(generated(20));
 
-		keywordsAi.script(n -> null);
 		LaunchOutcome restarted = launcher.restart(failed.execution().getId(), false);
 
 		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -298,10 +294,7 @@ abstract class ImportJobFunctionalTests {
 	@Test
 	void restartOfARunWhoseFileChangedIsRefusedNamingTheFile() throws Exception {
 		ImportParameters params = generated(20);
-		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
-		LaunchOutcome failed = launcher.launch(params);
-		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
-		keywordsAi.script(n -> null);
+		LaunchOutcome failed = failedRun(params);
 		int requests = keywordsAi.requests().size();
 		Path file = params.allFiles().get(0).path();
 		TogetherBatchFiles.output(file, "rewritten", 0, 25);
@@ -317,8 +310,7 @@ abstract class ImportJobFunctionalTests {
 	@Test
 	void restartOfARunWhoseFileIsGoneIsRefused() throws Exception {
 		ImportParameters params = generated(20);
-		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
-		LaunchOutcome failed = launcher.launch(params);
+		LaunchOutcome failed = failedRun(params);
 		Path file = params.allFiles().get(0).path();
 		Files.delete(file);
 
@@ -816,6 +808,15 @@ abstract class ImportJobFunctionalTests {
 		Path errors = SAMPLE.resolve("batch-errors.jsonl");
 		return ImportParameters.togetherBatch(SourceFile.of(output), SourceFile.of(input), SourceFile.of(errors),
 				Instant.parse("2025-03-01T12:00:00Z")).withRunId(runId);
+	}
+
+	/** Runs {@code params} against a server that answers 500 after two requests; then the server is well again. */
+	LaunchOutcome failedRun(ImportParameters params) throws Exception {
+		keywordsAi.script(n -> n > 2 ? new MockResponse.Builder().code(500).build() : null);
+		LaunchOutcome failed = launcher.launch(params);
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		keywordsAi.script(n -> null);
+		return failed;
 	}
 
 	ImportParameters generated(int count) {
