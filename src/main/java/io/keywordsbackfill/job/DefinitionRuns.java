@@ -101,10 +101,10 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 			params = params.withDryRun(dryRunOut);
 		}
 		JobExecution last = jobRepository.getLastJobExecution(ImportJobConfiguration.JOB_NAME, params.toJobParameters());
-		Optional<String> changed = Optional.empty();
-		if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
-			changed = launcher.changedFile(ImportParameters.from(last.getJobParameters()));
-		}
+		boolean unfinished = last != null
+				&& (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED);
+		Optional<String> changed = unfinished ? launcher.changedFile(ImportParameters.from(last.getJobParameters()))
+				: Optional.empty();
 		if (changed.isPresent()) {
 			// Its partitions would resume at byte offsets into other content: the night starts over as a run of its
 			// own, reading the files as they are now; the ledger skips what the earlier run sent.
@@ -112,7 +112,7 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 					definition.name(), logicalDate, last.getId(), last.getStatus(), changed.get());
 			params = params.withRunId(UUID.randomUUID().toString());
 		}
-		else if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
+		else if (unfinished) {
 			log.info("job={} logicalDate={} resuming run {} ({}) with the files it had", definition.name(), logicalDate,
 					last.getId(), last.getStatus());
 			params = ImportParameters.from(last.getJobParameters());
