@@ -96,6 +96,8 @@ public class FingerprintCache {
 		}
 
 		/**
+		 * The file's fingerprint: remembered, if the started cache knows the file before its hash ends, else
+		 * computed (and remembered by {@link #rememberComputed()}).
 		 * @throws UncheckedIOException if the file cannot be read
 		 */
 		public String fingerprint(Path file) {
