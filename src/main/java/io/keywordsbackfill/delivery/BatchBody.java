@@ -6,6 +6,7 @@ import java.util.List;
 
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
+import okio.Buffer;
 import okio.BufferedSink;
 
 /**
@@ -49,17 +50,21 @@ final class BatchBody {
 
 			@Override
 			public void writeTo(BufferedSink sink) throws IOException {
-				sink.write(PREFIX);
-				for (int i = 0; i < logs.size(); i++) {
-					if (i > 0) {
-						sink.writeByte(',');
-					}
-					sink.write(logs.get(i).json());
-				}
-				sink.write(SUFFIX);
+				write(logs, sink);
 			}
 
 		};
+	}
+
+	private static void write(List<OutgoingLog> logs, BufferedSink sink) throws IOException {
+		sink.write(PREFIX);
+		for (int i = 0; i < logs.size(); i++) {
+			if (i > 0) {
+				sink.writeByte(',');
+			}
+			sink.write(logs.get(i).json());
+		}
+		sink.write(SUFFIX);
 	}
 
 	private static long logBytes(List<OutgoingLog> logs) {
@@ -70,24 +75,20 @@ final class BatchBody {
 		return logBytes;
 	}
 
+	/** The body as one array, laid out as {@link #requestBody} sends it (for the dry-run file). */
 	static byte[] of(List<OutgoingLog> logs) {
 		long size = size(logs.size(), logBytes(logs));
 		if (size > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("A batch body of " + size + " bytes cannot be built in memory");
 		}
-		byte[] body = new byte[(int) size];
-		System.arraycopy(PREFIX, 0, body, 0, PREFIX.length);
-		int at = PREFIX.length;
-		for (int i = 0; i < logs.size(); i++) {
-			if (i > 0) {
-				body[at++] = ',';
-			}
-			byte[] json = logs.get(i).json();
-			System.arraycopy(json, 0, body, at, json.length);
-			at += json.length;
+		Buffer body = new Buffer();
+		try {
+			write(logs, body);
 		}
-		System.arraycopy(SUFFIX, 0, body, at, SUFFIX.length);
-		return body;
+		catch (IOException ex) {
+			throw new IllegalStateException("an in-memory buffer does not fail", ex);
+		}
+		return body.readByteArray();
 	}
 
 }
