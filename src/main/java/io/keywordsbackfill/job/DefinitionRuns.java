@@ -3,6 +3,7 @@ package io.keywordsbackfill.job;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,15 +96,19 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 	 * failed (the night stays completed: its files are not read again)
 	 */
 	public ScheduledRunResult launch(JobDefinition definition, LocalDate logicalDate, Path dryRunOut) {
-		ImportParameters params = parameters(definition, logicalDate,
-				InputFiles.pending(definition, this, this.fingerprints::fingerprint), this.fingerprints::fingerprint);
+		// Each file fingerprinted once: a resumed night checks its earlier run's files, which are among the pending
+		// ones, and a file not remembered (just written, or with the cache off) would be read whole twice.
+		Map<Path, String> fingerprinted = new HashMap<>();
+		Function<Path, String> fingerprint = (file) -> fingerprinted.computeIfAbsent(file, this.fingerprints::fingerprint);
+		ImportParameters params = parameters(definition, logicalDate, InputFiles.pending(definition, this, fingerprint),
+				fingerprint);
 		if (dryRunOut != null) {
 			params = params.withDryRun(dryRunOut);
 		}
 		JobExecution last = jobRepository.getLastJobExecution(ImportJobConfiguration.JOB_NAME, params.toJobParameters());
 		boolean unfinished = last != null
 				&& (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED);
-		Optional<String> changed = unfinished ? launcher.changedFile(ImportParameters.from(last.getJobParameters()))
+		Optional<String> changed = unfinished ? launcher.changedFile(ImportParameters.from(last.getJobParameters()), fingerprint)
 				: Optional.empty();
 		if (changed.isPresent()) {
 			// Its partitions would resume at byte offsets into other content: the night starts over as a run of its

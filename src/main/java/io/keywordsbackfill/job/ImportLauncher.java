@@ -2,9 +2,11 @@ package io.keywordsbackfill.job;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +114,8 @@ public class ImportLauncher {
 			return LaunchOutcome.alreadyDone(latest);
 		}
 		JobExecution last = latest == null ? execution : latest;
-		Optional<String> changed = changedFile(ImportParameters.from(last.getJobParameters()));
+		Optional<String> changed = changedFile(ImportParameters.from(last.getJobParameters()),
+				this.fingerprints::fingerprint);
 		if (changed.isPresent()) {
 			return LaunchOutcome.refused(last, "cannot continue run " + jobExecutionId + ": " + changed.get()
 					+ ", and it would resume at byte offsets into other content. Import the file again instead: that is "
@@ -125,16 +128,17 @@ public class ImportLauncher {
 	 * What keeps a run from resuming: the first of its files that is gone, unreadable or not the content the run
 	 * read (by fingerprint; an unchanged file is recognised by the one remembered for it, without a full
 	 * read). A run resumes each file at a byte offset, which in other content would skip or split records.
+	 * @param fingerprints a file's fingerprint now ({@link FingerprintCache#fingerprint(Path)}, or a memo of it)
 	 * @return a description naming the file, or empty when every file is as the run read it
 	 */
-	public Optional<String> changedFile(ImportParameters params) {
+	public Optional<String> changedFile(ImportParameters params, Function<Path, String> fingerprints) {
 		for (SourceFile file : params.allFiles()) {
 			if (!Files.isRegularFile(file.path())) {
 				return Optional.of(file.displayName() + " is gone");
 			}
 			String now;
 			try {
-				now = this.fingerprints.fingerprint(file.path());
+				now = fingerprints.apply(file.path());
 			}
 			catch (UncheckedIOException ex) {
 				return Optional.of(file.displayName() + " cannot be read (" + ex.getCause().getMessage() + ")");
