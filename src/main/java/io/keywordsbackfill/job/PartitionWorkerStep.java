@@ -38,6 +38,7 @@ import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.source.BatchCompletion;
 import io.keywordsbackfill.source.ChatLogItemReader;
+import io.keywordsbackfill.source.FileChangeGuard;
 import io.keywordsbackfill.source.LineReader;
 import io.keywordsbackfill.source.TogetherBatchItemReader;
 import io.keywordsbackfill.source.UsageCsvItemReader;
@@ -98,6 +99,10 @@ final class PartitionWorkerStep implements Step {
 	}
 
 	private static ItemStreamReader<SourceItem> reader(Partition partition) {
+		return FileChangeGuard.around(formatReader(partition), partition.file(), partition.batchInput());
+	}
+
+	private static ItemStreamReader<SourceItem> formatReader(Partition partition) {
 		InputOptions options = InputOptions.fromJson(partition.options());
 		return switch (partition.format()) {
 			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),

@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
@@ -61,18 +62,26 @@ class RunOwnerListener implements JobExecutionListener {
 		}
 	}
 
-	/** The message of the most telling failure: delivery failures first, else the deepest cause. */
+	/**
+	 * The message of the most telling failure: a delivery failure first, else the deepest cause of a partition's
+	 * failure rather than the partitioned step's own ("Partition handler returned an unsuccessful step"), which
+	 * says only that a partition failed. The step executions come in no set order.
+	 */
 	static String cause(List<Throwable> failures) {
-		Throwable deepest = null;
+		Throwable telling = null;
 		for (Throwable failure : failures) {
+			Throwable deepest = failure;
 			for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
 				if (t instanceof FatalDeliveryException || t instanceof TransientDeliveryException) {
 					return t.getMessage();
 				}
 				deepest = t;
 			}
+			if (telling == null || (telling instanceof JobExecutionException && !(deepest instanceof JobExecutionException))) {
+				telling = deepest;
+			}
 		}
-		return deepest == null ? null : deepest.getClass().getSimpleName() + ": " + deepest.getMessage();
+		return telling == null ? null : telling.getClass().getSimpleName() + ": " + telling.getMessage();
 	}
 
 }

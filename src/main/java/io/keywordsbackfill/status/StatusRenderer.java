@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.keywordsbackfill.delivery.RejectStore.StoredReject;
+import io.keywordsbackfill.source.FileChangeGuard;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -108,7 +109,12 @@ public final class StatusRenderer {
 		if (run.exitMessage() != null && !"COMPLETED".equals(run.status())) {
 			line(text, "error", run.exitMessage());
 		}
-		if ("FAILED".equals(run.status()) || "STOPPED".equals(run.status())) {
+		if (run.exitMessage() != null && run.exitMessage().contains(FileChangeGuard.CHANGED_WHILE_READ)) {
+			// a restart would resume at offsets into other content, and is refused
+			line(text, "next", "once the file is complete, import it again (a new run; the logs already sent are "
+					+ "in the ledger and are not sent twice)");
+		}
+		else if ("FAILED".equals(run.status()) || "STOPPED".equals(run.status())) {
 			line(text, "next", "fix the cause, then 'restart " + run.id() + "' (continues from the last committed chunk)");
 		}
 		return text.toString();

@@ -14,9 +14,11 @@ import io.keywordsbackfill.status.StatusRenderer;
 import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.offset;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -305,6 +307,51 @@ abstract class ImportJobFunctionalTests {
 		assertThat(restarted.message()).contains(file.toString()).contains("changed since the run read it")
 			.contains("Import the file again");
 		assertThat(keywordsAi.requests()).hasSize(requests);
+	}
+
+	/**
+	 * A file still being written when the run reads it (here: appended to when the first request arrives)
+	 * stops the run, naming it, rather than completing with records of two versions under one fingerprint.
+	 * Imported again once complete, every record is stored exactly once.
+	 */
+	@Test
+	void aFileWrittenWhileItIsReadFailsTheRunAndImportingItAgainLosesNothing() throws Exception {
+		Path file = TogetherBatchFiles.output(dir.resolve("growing.jsonl"), "growing", 0, 100);
+		ImportParameters params = parameters(file);
+		keywordsAi.script(n -> {
+			if (n == 1) {
+				appendOutput(file, "growing", 100, 20);
+			}
+			return null;
+		});
+
+		LaunchOutcome failed = launcher.launch(params);
+
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		RunSummary run = runs.find(failed.execution().getId()).orElseThrow();
+		assertThat(run.exitMessage()).startsWith("FileChangedException: " + file + " changed while it was read (size ");
+		assertThat(StatusRenderer.detail(run)).contains("import it again").doesNotContain("restart");
+		assertThat(keywordsAi.stored()).hasSizeLessThan(100);
+
+		keywordsAi.script(n -> null);
+		LaunchOutcome again = launcher.launch(parameters(file));
+
+		assertThat(again.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(120).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	static void appendOutput(Path file, String prefix, int from, int count) {
+		try {
+			StringBuilder lines = new StringBuilder();
+			for (int i = from; i < from + count; i++) {
+				lines.append(TogetherBatchFiles.outputLine(prefix, i)).append('\n');
+			}
+			Files.writeString(file, lines, StandardOpenOption.APPEND);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Test
