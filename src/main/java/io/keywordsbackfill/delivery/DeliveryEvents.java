@@ -28,8 +28,9 @@ public interface DeliveryEvents {
 	 * A chunk was delivered: called once per chunk by the writer, after its counts were added to the step's
 	 * statistics. Not called for a chunk whose delivery failed; its records are counted again by the run that
 	 * delivers them (as sent or already sent).
-	 * @param records the records of the chunk (every record read becomes a log or a reject)
-	 * @param stats what the chunk sent, found already sent, rejected, and cost
+	 * @param records the records of the chunk (every record read becomes a log or a reject, or is outside the
+	 * import window)
+	 * @param stats what the chunk sent, found already sent, rejected, left outside the window, and cost
 	 * @param rejectedByReason rejected records by {@link io.keywordsbackfill.record.RejectReason#code() reason code}
 	 */
 	default void chunkDelivered(int records, ChunkStats stats, Map<String, Long> rejectedByReason) {

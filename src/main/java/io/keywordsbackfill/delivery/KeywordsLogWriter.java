@@ -23,13 +23,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.keywordsbackfill.mapping.KeywordsLog;
 import io.keywordsbackfill.mapping.LogJson;
 import io.keywordsbackfill.mapping.MappedLog;
+import io.keywordsbackfill.mapping.OutsideWindow;
 import io.keywordsbackfill.mapping.ProcessedItem;
 import io.keywordsbackfill.mapping.RejectedRecord;
 import io.keywordsbackfill.record.RejectReason;
 
 /**
  * Delivers one chunk: drops what the ledger says was already accepted, sends the rest in batches, and
- * records per-log outcomes.
+ * records per-log outcomes. Records outside the import window ({@link OutsideWindow}) are only counted.
  * <p>
  * It never throws for a single bad record, so the step never falls into Spring Batch's scan mode (which
  * would resend every good record of the chunk one by one). It throws only when a whole request failed:
@@ -105,6 +106,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	public void write(Chunk<? extends ProcessedItem> chunk) throws Exception {
 		List<RejectedRecord> unsendable = new ArrayList<>();
 		Map<String, MappedLog> logs = new LinkedHashMap<>();
+		long outsideWindow = 0;
 		for (ProcessedItem item : chunk) {
 			if (item instanceof MappedLog mapped) {
 				if (logs.putIfAbsent(mapped.sourceId(), mapped) != null) {
@@ -115,6 +117,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 			else if (item instanceof RejectedRecord rejected) {
 				unsendable.add(rejected);
+			}
+			else if (item instanceof OutsideWindow) {
+				outsideWindow++;
 			}
 		}
 		long alreadySent = 0;
@@ -191,7 +196,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming, inDoubtResent);
+				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow);
 		stats.add(stepExecutionId, chunkStats);
 		Map<String, Long> rejectedByReason = new TreeMap<>();
 		for (RejectedRecord reject : unsendable) {

@@ -13,8 +13,9 @@ import io.micrometer.core.instrument.Timer;
  * {@link DeliveryCounters}). Every meter carries the tag {@code job}:
  * <ul>
  * <li>counters {@code backfill.records.read}, {@code backfill.logs.sent}, {@code backfill.logs.already_sent},
- * {@code backfill.records.rejected} (tag {@code reason}), {@code backfill.batches}, {@code backfill.batches.split}
- * (tag {@code status}), {@code backfill.retries} (tag {@code reason}), {@code backfill.cost.usd};</li>
+ * {@code backfill.records.rejected} (tag {@code reason}), {@code backfill.records.outside_window},
+ * {@code backfill.batches}, {@code backfill.batches.split} (tag {@code status}), {@code backfill.retries} (tag
+ * {@code reason}), {@code backfill.cost.usd};</li>
  * <li>timers {@code backfill.request.latency} (tag {@code status}) and {@code backfill.retry.wait} (tag
  * {@code reason}).</li>
  * </ul>
@@ -34,6 +35,8 @@ public class MetricsDeliveryEvents implements DeliveryEvents {
 	private final Counter sent;
 
 	private final Counter alreadySent;
+
+	private final Counter outsideWindow;
 
 	private final Counter batches;
 
@@ -58,6 +61,10 @@ public class MetricsDeliveryEvents implements DeliveryEvents {
 			.register(registry);
 		this.alreadySent = Counter.builder("backfill.logs.already_sent")
 			.description("Logs not sent because the ledger shows them accepted before")
+			.tag("job", job)
+			.register(registry);
+		this.outsideWindow = Counter.builder("backfill.records.outside_window")
+			.description("Records not sent because their time is outside the run's import window")
 			.tag("job", job)
 			.register(registry);
 		this.batches = Counter.builder("backfill.batches")
@@ -111,6 +118,7 @@ public class MetricsDeliveryEvents implements DeliveryEvents {
 		recordsRead.increment(records);
 		sent.increment(stats.sent());
 		alreadySent.increment(stats.alreadySent());
+		outsideWindow.increment(stats.outsideWindow());
 		batches.increment(stats.batches());
 		costUsd.increment(stats.costUsd().doubleValue());
 		rejectedByReason.forEach((reason, count) -> Counter.builder("backfill.records.rejected")

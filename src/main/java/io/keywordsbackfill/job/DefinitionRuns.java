@@ -185,7 +185,7 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 		byInput.forEach((input, inputFiles) -> inputs
 			.add(new ImportParameters.Input(input.format().id(), options(input), inputFiles)));
 		return new ImportParameters(inputs, null, definition.pricing().exportedCost(),
-				definition.pricing().unpricedModel(), definition.name(), logicalDate, false, null, false, null);
+				definition.pricing().unpricedModel(), definition.name(), logicalDate, false, null, false, null, null);
 	}
 
 	static InputOptions options(InputDefinition input) {

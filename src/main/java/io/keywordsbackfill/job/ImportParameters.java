@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
 import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import io.keywordsbackfill.source.SourceFile;
@@ -20,8 +21,11 @@ import io.keywordsbackfill.source.SourceFile;
  * Identity (what makes "the same import"): for an ad hoc import, the inputs' formats, options and the
  * content fingerprints of their files, so the same content under another name is the same import and a
  * completed one is not sent again; for a scheduled run, the job definition's name and the logical date, so
- * a night runs once whatever files it finds. Dry-run, pricing policies and an optional run id are
- * identifying too; paths and tuning are not. The API key is never a parameter.
+ * a night runs once whatever files it finds. Dry-run, pricing policies, the import window and an optional run
+ * id are identifying too; paths and tuning are not. The API key is never a parameter.
+ * <p>
+ * So the same files with the same window are the same import, and with another window (or none) a new run, whose
+ * logs already accepted under the earlier window the ledger drops.
  *
  * @param inputs what to read, in order (each a format, its options and its files); for a scheduled night
  * with no new file, empty
@@ -34,10 +38,11 @@ import io.keywordsbackfill.source.SourceFile;
  * @param dryRunOut the dry-run output file, or null
  * @param resend ignore the ledger
  * @param runId a distinct value to force a new run of the same files, or null
+ * @param window only logs whose timestamp is inside it are sent; {@link ImportWindow#NONE} (or null) for all
  */
 public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, ExportedCostPolicy exportedCost,
 		UnpricedModelPolicy unpricedModel, String definition, LocalDate logicalDate, boolean dryRun, Path dryRunOut,
-		boolean resend, String runId) {
+		boolean resend, String runId, ImportWindow window) {
 
 	public static final String DEFINITION = "definition";
 
@@ -57,10 +62,17 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 
 	public static final String RUN_ID = "run.id";
 
+	/** The window's inclusive start, an ISO-8601 instant; absent when it has none. */
+	public static final String WINDOW_SINCE = "window.since";
+
+	/** The window's exclusive end, an ISO-8601 instant; absent when it has none. */
+	public static final String WINDOW_BEFORE = "window.before";
+
 	public ImportParameters {
 		inputs = List.copyOf(inputs);
 		exportedCost = exportedCost == null ? ExportedCostPolicy.FILL_MISSING : exportedCost;
 		unpricedModel = unpricedModel == null ? UnpricedModelPolicy.SEND_WITHOUT_COST : unpricedModel;
+		window = window == null ? ImportWindow.NONE : window;
 		if (inputs.isEmpty() && logicalDate == null) {
 			throw new IllegalArgumentException("an import needs at least one file");
 		}
@@ -104,32 +116,38 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 	}
 
 	public static ImportParameters adHoc(Input input, Instant batchCompletedAt) {
-		return new ImportParameters(List.of(input), batchCompletedAt, null, null, null, null, false, null, false, null);
+		return new ImportParameters(List.of(input), batchCompletedAt, null, null, null, null, false, null, false, null,
+				null);
 	}
 
 	public ImportParameters withDryRun(Path out) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				true, out, resend, runId);
+				true, out, resend, runId, window);
 	}
 
 	public ImportParameters withRunId(String id) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				dryRun, dryRunOut, resend, id);
+				dryRun, dryRunOut, resend, id, window);
 	}
 
 	public ImportParameters withResend() {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				dryRun, dryRunOut, true, runId);
+				dryRun, dryRunOut, true, runId, window);
 	}
 
 	public ImportParameters withPricing(ExportedCostPolicy cost, UnpricedModelPolicy unpriced) {
 		return new ImportParameters(inputs, batchCompletedAt, cost, unpriced, definition, logicalDate, dryRun,
-				dryRunOut, resend, runId);
+				dryRunOut, resend, runId, window);
 	}
 
 	public ImportParameters withDefinition(String name, LocalDate date) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, name, date, dryRun,
-				dryRunOut, resend, runId);
+				dryRunOut, resend, runId, window);
+	}
+
+	public ImportParameters withWindow(ImportWindow importWindow) {
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
+				dryRun, dryRunOut, resend, runId, importWindow);
 	}
 
 	/** All files of all inputs. */
@@ -183,6 +201,12 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 		if (runId != null) {
 			builder.addString(RUN_ID, runId);
 		}
+		if (window.since() != null) {
+			builder.addString(WINDOW_SINCE, window.since().toString());
+		}
+		if (window.before() != null) {
+			builder.addString(WINDOW_BEFORE, window.before().toString());
+		}
 		return builder.toJobParameters();
 	}
 
@@ -212,7 +236,8 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 				UnpricedModelPolicy.valueOf(params.getString(UNPRICED_MODEL, UnpricedModelPolicy.SEND_WITHOUT_COST.name())),
 				params.getString(DEFINITION), date == null ? null : LocalDate.parse(date),
 				Boolean.parseBoolean(params.getString(DRY_RUN)), path(params.getString(DRY_RUN_OUT)),
-				Boolean.parseBoolean(params.getString(RESEND)), params.getString(RUN_ID));
+				Boolean.parseBoolean(params.getString(RESEND)), params.getString(RUN_ID),
+				new ImportWindow(instant(params.getString(WINDOW_SINCE)), instant(params.getString(WINDOW_BEFORE))));
 	}
 
 	private static SourceFile file(JobParameters params, String prefix) {

@@ -122,7 +122,9 @@ final class PartitionWorkerStep implements Step {
 			options = new MappingOptions(BatchCompletion.latestCreated(partition.errorsOf()).orElse(null),
 					params.exportedCost(), params.unpricedModel(), BatchCompletion.source());
 		}
-		return new SourceItemProcessor(new KeywordsLogMapper(this.parts.priceCatalog(), options));
+		// the window applies to the time a log is sent with, the fallback time included
+		return new SourceItemProcessor(
+				new KeywordsLogMapper(this.parts.priceCatalog(), options.withWindow(params.window())));
 	}
 
 	private KeywordsLogWriter writer(ImportParameters params, StepExecution stepExecution) {

@@ -42,8 +42,8 @@ import io.keywordsbackfill.source.ProgressAware;
  * <p>
  * Records read and their rate are counted as they are read. Bytes, percentage and ETA come
  * from the reader only when it is {@link ProgressAware}; otherwise they are left out rather than guessed. Sent,
- * already sent and rejected are the step's statistics as of the last chunk (delivery counts them per chunk).
- * The ETA assumes the rest of the files goes at the byte rate of this execution so far.
+ * already sent, rejected and outside the import window are the step's statistics as of the last chunk (delivery
+ * counts them per chunk). The ETA assumes the rest of the files goes at the byte rate of this execution so far.
  */
 @Component
 class ProgressReporter implements StepExecutionListener, ChunkListener<SourceItem, ProcessedItem>,
@@ -291,10 +291,14 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		long read = Math.max(tracker.itemsRead, tracker.step.getReadCount());
 		return new Snapshot(read, bytesRead, bytesTotal,
 				Duration.between(tracker.started, now), eta, (delivered != null) ? delivered.sent() : 0,
-				(delivered != null) ? delivered.alreadySent() : 0, (delivered != null) ? delivered.rejected() : 0);
+				(delivered != null) ? delivered.alreadySent() : 0, (delivered != null) ? delivered.rejected() : 0,
+				(delivered != null) ? delivered.outsideWindow() : 0);
 	}
 
-	/** The live line, e.g. {@code read 1,200 | 3.1 MiB of 9.4 MiB (33%) | 410 rec/s | ETA 12s | sent ...}. */
+	/**
+	 * The live line, e.g. {@code read 1,200 | 3.1 MiB of 9.4 MiB (33%) | 410 rec/s | ETA 12s | sent ...}; records
+	 * outside the import window only once there are some.
+	 */
 	static String line(Snapshot s) {
 		StringBuilder text = new StringBuilder("read ").append(String.format(Locale.ROOT, "%,d", s.read()));
 		if (s.bytesKnown()) {
@@ -307,10 +311,16 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		}
 		text.append(String.format(Locale.ROOT, " | sent %,d already %,d rejected %,d", s.sent(), s.alreadySent(),
 				s.rejected()));
+		if (s.outsideWindow() > 0) {
+			text.append(String.format(Locale.ROOT, " outside window %,d", s.outsideWindow()));
+		}
 		return text.toString();
 	}
 
-	/** The log line's key=value pairs; bytes, percent and eta only when the reader tells its bytes. */
+	/**
+	 * The log line's key=value pairs; bytes, percent and eta only when the reader tells its bytes, outside_window
+	 * only when there are some.
+	 */
 	static String keyValues(Snapshot s) {
 		StringBuilder text = new StringBuilder("read=").append(s.read());
 		if (s.bytesKnown()) {
@@ -325,6 +335,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 			.append(" sent=").append(s.sent())
 			.append(" already_sent=").append(s.alreadySent())
 			.append(" rejected=").append(s.rejected());
+		if (s.outsideWindow() > 0) {
+			text.append(" outside_window=").append(s.outsideWindow());
+		}
 		return text.toString();
 	}
 
@@ -383,7 +396,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	 * @param eta time left at the byte rate so far, or null when it cannot be told yet
 	 */
 	record Snapshot(long read, long bytesRead, long bytesTotal, Duration elapsed, Duration eta, long sent,
-			long alreadySent, long rejected) {
+			long alreadySent, long rejected, long outsideWindow) {
 
 		boolean bytesKnown() {
 			return bytesRead >= 0 && bytesTotal > 0;
@@ -399,7 +412,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 			return new Snapshot(read + other.read, bytes ? bytesRead + other.bytesRead : -1,
 					bytes ? bytesTotal + other.bytesTotal : -1,
 					elapsed.compareTo(other.elapsed) >= 0 ? elapsed : other.elapsed, longerEta, sent + other.sent,
-					alreadySent + other.alreadySent, rejected + other.rejected);
+					alreadySent + other.alreadySent, rejected + other.rejected, outsideWindow + other.outsideWindow);
 		}
 
 		long percent() {

@@ -34,6 +34,9 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code timestamp} is the completion time, else {@link MappingOptions#fallbackCompletedAt()}, in UTC
  * ({@code 2025-01-01T10:30:00Z}, milliseconds only when not zero); neither means
  * {@code MISSING_TIMESTAMP}. Never "now".</li>
+ * <li>A record whose {@code timestamp} is outside {@link MappingOptions#window()} becomes an
+ * {@link OutsideWindow}: not sent, not rejected, not priced. The checks above come first, so a record that cannot
+ * become a log is rejected whatever its time.</li>
  * <li>{@code start_time}, {@code generation_time} and {@code ttft} (seconds) only when the source knows
  * them.</li>
  * <li>{@code cost}: see {@link MappingOptions.ExportedCostPolicy}; computed from the price in force on the
@@ -64,7 +67,7 @@ public class KeywordsLogMapper {
 	}
 
 	/**
-	 * @return a {@link MappedLog}, or a {@link RejectedRecord} saying why not
+	 * @return a {@link MappedLog}, a {@link RejectedRecord} saying why not, or an {@link OutsideWindow}
 	 */
 	public ProcessedItem map(UsageRecord record) {
 		if (record.model() == null || record.model().isBlank()) {
@@ -77,6 +80,9 @@ public class KeywordsLogMapper {
 			return reject(record, RejectReason.MISSING_TIMESTAMP,
 					"the call's completion time is unknown; pass --batch-completed-at to use the batch's completion time",
 					null);
+		}
+		if (!this.options.window().contains(completedAt)) {
+			return new OutsideWindow(record.position(), record.sourceId(), completedAt);
 		}
 		CostDecision cost = cost(record, completedAt);
 		KeywordsLog log = toLog(record, completedAt, cost.costUsd());

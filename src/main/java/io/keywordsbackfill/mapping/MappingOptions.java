@@ -11,9 +11,10 @@ import java.time.Instant;
  * @param unpricedModelPolicy what to do with a model that has no price in the catalog
  * @param fallbackSource where {@code fallbackCompletedAt} came from, put in {@code metadata.backfill_timestamp} of the
  * logs that use it
+ * @param window the logs sent are those whose timestamp is inside it; null means {@link ImportWindow#NONE}
  */
 public record MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exportedCostPolicy,
-		UnpricedModelPolicy unpricedModelPolicy, String fallbackSource) {
+		UnpricedModelPolicy unpricedModelPolicy, String fallbackSource, ImportWindow window) {
 
 	/** Where a given {@code fallbackCompletedAt} comes from unless said otherwise. */
 	public static final String GIVEN_COMPLETION = "batch completion time given with --batch-completed-at";
@@ -23,6 +24,11 @@ public record MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exp
 		this(fallbackCompletedAt, exportedCostPolicy, unpricedModelPolicy, GIVEN_COMPLETION);
 	}
 
+	public MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exportedCostPolicy,
+			UnpricedModelPolicy unpricedModelPolicy, String fallbackSource) {
+		this(fallbackCompletedAt, exportedCostPolicy, unpricedModelPolicy, fallbackSource, ImportWindow.NONE);
+	}
+
 	public static final MappingOptions DEFAULTS = new MappingOptions(null, ExportedCostPolicy.FILL_MISSING,
 			UnpricedModelPolicy.SEND_WITHOUT_COST, GIVEN_COMPLETION);
 
@@ -30,6 +36,12 @@ public record MappingOptions(Instant fallbackCompletedAt, ExportedCostPolicy exp
 		exportedCostPolicy = (exportedCostPolicy != null) ? exportedCostPolicy : ExportedCostPolicy.FILL_MISSING;
 		unpricedModelPolicy = (unpricedModelPolicy != null) ? unpricedModelPolicy
 				: UnpricedModelPolicy.SEND_WITHOUT_COST;
+		window = (window != null) ? window : ImportWindow.NONE;
+	}
+
+	/** These options with the logs sent limited to {@code window}. */
+	public MappingOptions withWindow(ImportWindow window) {
+		return new MappingOptions(fallbackCompletedAt, exportedCostPolicy, unpricedModelPolicy, fallbackSource, window);
 	}
 
 	/** What to do with a cost that the export already carries. */

@@ -10,14 +10,15 @@ import io.keywordsbackfill.record.UnreadableRecord;
 import io.keywordsbackfill.record.UsageRecord;
 
 /**
- * Maps each source item to a log or a rejection; never filters (returns null) and never throws for bad
- * data, so every line is accounted for by the writer.
+ * Maps each source item to a log, a rejection or a log outside the import window; never filters (returns
+ * null) and never throws for bad data, so every line is accounted for by the writer.
  * <ul>
  * <li>An {@link UnreadableRecord} becomes a {@link RejectedRecord} with the same reason and message and its
  * (already redacted) excerpt as payload.</li>
  * <li>A {@link UsageRecord} whose source id was already seen by this processor instance becomes a
  * {@code DUPLICATE_SOURCE_ID} rejection (sending it would store the call twice); otherwise it goes to the
- * {@link KeywordsLogMapper}.</li>
+ * {@link KeywordsLogMapper}, which also decides whether its time is inside the window
+ * ({@link OutsideWindow}).</li>
  * </ul>
  * The seen-id memory holds the last {@value #RECENT_IDS} ids of the instance (one partition), so memory stays
  * flat on files of millions of lines; a repeat further back, like ids of earlier runs and restarts, is

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Reads runs through the {@code backfill_runs}, {@code backfill_run_files} and {@code backfill_reject_reasons}
- * views (migration 4), so that {@code status} and a person querying with {@code psql} see numbers from one
- * definition. Plain SQL: Batch's own API loads every related execution of an entity, which is too much for a
+ * views (migrations 4 and 9), so that {@code status} and a person querying with {@code psql} see numbers from
+ * one definition. Plain SQL: Batch's own API loads every related execution of an entity, which is too much for a
  * listing.
  */
 @Repository
@@ -27,7 +27,7 @@ public class RunQueries {
 			SELECT run_id, instance_id, job_name, status, exit_code, exit_message, started_at, ended_at,
 			       duration_seconds, records_read, sent, already_sent, rejected, batches, requests, retries,
 			       wait_seconds, prompt_tokens, completion_tokens, cost_usd, unpriced, without_timing,
-			       records_per_second
+			       outside_window, records_per_second
 			  FROM backfill_runs
 			""";
 
@@ -63,13 +63,17 @@ public class RunQueries {
 				"SELECT path FROM backfill_run_files WHERE run_id = ? ORDER BY role", String.class, run.id());
 		Map<String, String> params = new LinkedHashMap<>();
 		jdbc.query("SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? "
-				+ "AND PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate')", rs -> {
+				+ "AND PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate', 'window.since', 'window.before')",
+				rs -> {
 					params.put(rs.getString(1), rs.getString(2));
 				}, run.id());
+		String since = params.get("window.since");
+		String before = params.get("window.before");
+		RunSummary.Window window = (since == null && before == null) ? null : new RunSummary.Window(since, before);
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
 				run.startedAt(), run.endedAt(), run.durationSeconds(), files, params.get("definition"),
-				params.get("logicalDate"), params.get("dryRun.out"), run.counts(), run.recordsPerSecond(), run.steps(),
-				run.rejectReasons(), run.models(), run.resentInDoubt());
+				params.get("logicalDate"), params.get("dryRun.out"), window, run.counts(), run.recordsPerSecond(),
+				run.steps(), run.rejectReasons(), run.models(), run.resentInDoubt());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -109,11 +113,11 @@ public class RunQueries {
 				rs.getLong("already_sent"), rs.getLong("rejected"), rs.getLong("batches"), rs.getLong("requests"),
 				rs.getLong("retries"), waitSeconds.movePointRight(3).longValue(), rs.getLong("prompt_tokens"),
 				rs.getLong("completion_tokens"), rs.getBigDecimal("cost_usd").stripTrailingZeros(),
-				rs.getLong("unpriced"), rs.getLong("without_timing"));
+				rs.getLong("unpriced"), rs.getLong("without_timing"), rs.getLong("outside_window"));
 		return new RunSummary(rs.getLong("run_id"), rs.getLong("instance_id"), rs.getString("job_name"),
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
-				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, counts,
+				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, null, counts,
 				rs.getBigDecimal("records_per_second"), steps, reasons, models, resentInDoubt);
 	}
 

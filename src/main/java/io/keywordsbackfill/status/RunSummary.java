@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * One run (job execution) as {@code status} shows it. Counts cover this execution only; a restarted run's
  * earlier executions have their own ids. {@code definition} and {@code logicalDate} name the job definition
  * and night of a scheduled run (null for an ad hoc import); {@code dryRunOutput} is the file a dry run wrote
- * its requests to, null for a real run.
+ * its requests to, null for a real run; {@code window} is the run's import window, null when it had none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -30,6 +30,7 @@ public record RunSummary(
 		String definition,
 		@JsonProperty("logical_date") String logicalDate,
 		@JsonProperty("dry_run") String dryRunOutput,
+		Window window,
 		Counts counts,
 		@JsonProperty("records_per_second") BigDecimal recordsPerSecond,
 		List<StepSummary> steps,
@@ -47,12 +48,33 @@ public record RunSummary(
 		return durationSeconds == null ? null : Duration.ofMillis(durationSeconds.movePointRight(3).longValue());
 	}
 
-	/** Record and delivery counts. */
+	/**
+	 * Record and delivery counts. Every record read was sent, found already sent, rejected or outside the window
+	 * ({@code outsideWindow}: its time is outside the run's import window, so it was neither sent nor rejected).
+	 */
 	public record Counts(long read, long sent, @JsonProperty("already_sent") long alreadySent, long rejected,
 			long batches, long requests, long retries, @JsonProperty("wait_millis") long waitMillis,
 			@JsonProperty("prompt_tokens") long promptTokens,
 			@JsonProperty("completion_tokens") long completionTokens, @JsonProperty("cost_usd") BigDecimal costUsd,
-			long unpriced, @JsonProperty("without_timing") long withoutTiming) {
+			long unpriced, @JsonProperty("without_timing") long withoutTiming,
+			@JsonProperty("outside_window") long outsideWindow) {
+	}
+
+	/**
+	 * The import window of a run, as ISO-8601 instants.
+	 * @param since its inclusive start, or null
+	 * @param before its exclusive end, or null
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Window(String since, String before) {
+
+		/** For people: {@code since 2025-01-01T00:00:00Z, before 2025-06-01T00:00:00Z}. */
+		@Override
+		public String toString() {
+			return (since != null ? "since " + since : "") + (since != null && before != null ? ", " : "")
+					+ (before != null ? "before " + before : "");
+		}
+
 	}
 
 	/** One step execution of the run. */

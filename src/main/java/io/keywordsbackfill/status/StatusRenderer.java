@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,22 +32,36 @@ public final class StatusRenderer {
 		return JSON.writeValueAsString(value);
 	}
 
-	/** Recent runs, one line each. */
+	/**
+	 * Recent runs, one line each. The column OUTSIDE (records outside the import window) is shown only when a run
+	 * listed has some.
+	 */
 	public static String table(List<RunSummary> runs) {
 		if (runs.isEmpty()) {
 			return "No runs yet. Start one with 'import'.\n";
 		}
-		Table table = new Table("ID", "JOB", "NIGHT", "STATUS", "STARTED", "DURATION", "READ", "SENT", "ALREADY",
-				"REJECTED", "TOKENS", "COST USD", "REC/S");
+		boolean outside = runs.stream().anyMatch(run -> run.counts().outsideWindow() > 0);
+		List<String> header = new ArrayList<>(List.of("ID", "JOB", "NIGHT", "STATUS", "STARTED", "DURATION", "READ",
+				"SENT", "ALREADY", "REJECTED"));
+		if (outside) {
+			header.add("OUTSIDE");
+		}
+		header.addAll(List.of("TOKENS", "COST USD", "REC/S"));
+		Table table = new Table(header.toArray(String[]::new));
 		for (RunSummary run : runs) {
 			RunSummary.Counts c = run.counts();
 			String job = (run.definition() != null ? run.definition() : run.job())
 					+ (run.dryRunOutput() != null ? " (dry run)" : "");
-			table.row(String.valueOf(run.id()), job, run.logicalDate() == null ? "-" : run.logicalDate(), run.status(), time(run.startedAt()),
+			List<String> row = new ArrayList<>(List.of(String.valueOf(run.id()), job,
+					run.logicalDate() == null ? "-" : run.logicalDate(), run.status(), time(run.startedAt()),
 					duration(run.duration()), String.valueOf(c.read()), String.valueOf(c.sent()),
-					String.valueOf(c.alreadySent()), String.valueOf(c.rejected()),
-					String.valueOf(c.promptTokens() + c.completionTokens()), money(c.costUsd()),
-					run.recordsPerSecond() == null ? "-" : run.recordsPerSecond().toPlainString());
+					String.valueOf(c.alreadySent()), String.valueOf(c.rejected())));
+			if (outside) {
+				row.add(String.valueOf(c.outsideWindow()));
+			}
+			row.addAll(List.of(String.valueOf(c.promptTokens() + c.completionTokens()), money(c.costUsd()),
+					run.recordsPerSecond() == null ? "-" : run.recordsPerSecond().toPlainString()));
+			table.row(row.toArray(String[]::new));
 		}
 		return table.render();
 	}
@@ -61,6 +76,9 @@ public final class StatusRenderer {
 			line(text, "definition", run.definition() + (run.logicalDate() != null ? ", night of " + run.logicalDate() : ""));
 		}
 		line(text, "files", run.files() == null || run.files().isEmpty() ? "-" : String.join(", ", run.files()));
+		if (run.window() != null) {
+			line(text, "window", run.window() + " (only calls completed in it are sent)");
+		}
 		line(text, "started", time(run.startedAt()));
 		line(text, "ended", time(run.endedAt()));
 		line(text, "duration", duration(run.duration()));
@@ -75,6 +93,9 @@ public final class StatusRenderer {
 					+ "(each one that had arrived is now stored twice; backfill.in-doubt=reject sets them aside instead)");
 		}
 		line(text, "rejected", c.rejected() + (c.rejected() > 0 ? " (see 'rejects " + run.id() + "')" : ""));
+		if (run.window() != null || c.outsideWindow() > 0) {
+			line(text, "outside window", c.outsideWindow() + " (completed outside the window: not sent, not rejected)");
+		}
 		line(text, "requests", c.requests() + " in " + c.batches() + " batches, " + c.retries() + " retries, "
 				+ duration(Duration.ofMillis(c.waitMillis())) + " waiting");
 		line(text, "tokens", c.promptTokens() + " prompt + " + c.completionTokens() + " completion");

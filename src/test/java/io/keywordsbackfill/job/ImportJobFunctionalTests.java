@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,6 +48,7 @@ import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.RejectStore;
 import io.keywordsbackfill.delivery.ReplayService;
 import io.keywordsbackfill.delivery.RetryPolicy;
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.source.SourceFile;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.RunSummary;
@@ -225,6 +227,90 @@ abstract class ImportJobFunctionalTests {
 		assertThat(summary.counts().alreadySent()).isEqualTo(30);
 		assertThat(keywordsAi.requests()).hasSize(requestsAfterFirstRun);
 		assertThat(keywordsAi.storedCounts()).hasSize(30).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	/**
+	 * A team that turned on live logging at a cutover imports only what came before it; the same import again is
+	 * done; the files without a window later send only the rest.
+	 */
+	@Test
+	void anImportWindowSendsOnlyTheCallsInsideItAndTheSameFilesWithoutItSendTheRest() throws Exception {
+		// given: 30 calls completed one second apart from 2025-01-01T00:00:00Z (request ids w-0 ... w-29)
+		Path file = TogetherBatchFiles.output(dir.resolve("window.jsonl"), "w", 0, 30);
+		Instant cutover = Instant.parse("2025-01-01T00:00:20Z");
+		ImportParameters beforeCutover = parameters(file).withWindow(new ImportWindow(null, cutover));
+		Map<String, Double> meters = meters();
+
+		// when
+		LaunchOutcome first = launcher.launch(beforeCutover);
+
+		// then: the server received the 20 calls before the cutover, once each, and none after it
+		assertThat(first.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).containsOnlyKeys(sourceIds("w", 0, 20))
+			.allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(keywordsAi.stored()).allSatisfy(log -> assertThat(Instant.parse(log.path("timestamp").asString()))
+			.isBefore(cutover));
+		RunSummary summary = runs.find(first.execution().getId()).orElseThrow();
+		assertThat(summary.counts().read()).isEqualTo(30);
+		assertThat(summary.counts().sent()).isEqualTo(20);
+		assertThat(summary.counts().outsideWindow()).isEqualTo(10);
+		assertThat(summary.counts().rejected()).isZero();
+		assertThat(summary.window()).isEqualTo(new RunSummary.Window(null, "2025-01-01T00:00:20Z"));
+		assertThat(rejects.findByRun(first.execution().getId())).isEmpty();
+		assertThat(meters().get("backfill.records.outside_window")
+				- meters.getOrDefault("backfill.records.outside_window", 0.0)).isEqualTo(10.0);
+		assertThat(jdbc.queryForObject("SELECT outside_window FROM backfill_runs WHERE run_id = ?", Long.class,
+				first.execution().getId())).isEqualTo(10);
+		assertThat(jdbc.queryForObject("SELECT PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE "
+				+ "JOB_EXECUTION_ID = ? AND PARAMETER_NAME = 'window.before' AND IDENTIFYING = 'Y'", String.class,
+				first.execution().getId())).isEqualTo("2025-01-01T00:00:20Z");
+
+		// when: the same files with the same window
+		int requests = keywordsAi.requests().size();
+		LaunchOutcome again = launcher.launch(parameters(file).withWindow(new ImportWindow(null, cutover)));
+
+		// then: done already, nothing sent
+		assertThat(again.kind()).isEqualTo(LaunchOutcome.Kind.ALREADY_DONE);
+		assertThat(again.execution().getId()).isEqualTo(first.execution().getId());
+		assertThat(keywordsAi.requests()).hasSize(requests);
+
+		// when: the same files without a window
+		LaunchOutcome rest = launcher.launch(parameters(file));
+
+		// then: a new run, which sends only the 10 after the cutover; the ledger drops the 20 sent before
+		assertThat(rest.kind()).isEqualTo(LaunchOutcome.Kind.RAN);
+		assertThat(rest.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(rest.execution().getJobInstance().getId()).isNotEqualTo(first.execution().getJobInstance().getId());
+		RunSummary restSummary = runs.find(rest.execution().getId()).orElseThrow();
+		assertThat(restSummary.counts().sent()).isEqualTo(10);
+		assertThat(restSummary.counts().alreadySent()).isEqualTo(20);
+		assertThat(restSummary.counts().outsideWindow()).isZero();
+		assertThat(restSummary.window()).isNull();
+		assertThat(keywordsAi.stored().subList(20, 30)).allSatisfy(log -> assertThat(
+				Instant.parse(log.path("timestamp").asString())).isAfterOrEqualTo(cutover));
+		assertThat(keywordsAi.storedCounts()).containsOnlyKeys(sourceIds("w", 0, 30))
+			.allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	@Test
+	void aRestartKeepsTheRunsWindow() throws Exception {
+		// given: a run of calls since 00:00:15 that failed part way (calls completed at 00:00:00 ... 00:00:39)
+		ImportParameters params = parameters(TogetherBatchFiles.output(dir.resolve("since.jsonl"), "s", 0, 40))
+			.withWindow(new ImportWindow(Instant.parse("2025-01-01T00:00:15Z"), null));
+		LaunchOutcome failed = failedRun(params);
+
+		// when
+		LaunchOutcome restarted = launcher.restart(failed.execution().getId(), false);
+
+		// then: exactly the 25 calls inside the window, once each
+		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).containsOnlyKeys(sourceIds("s", 15, 40))
+			.allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	/** The source ids of the generated calls {@code from} (inclusive) to {@code to} (exclusive). */
+	static List<String> sourceIds(String prefix, int from, int to) {
+		return IntStream.range(from, to).mapToObj(i -> "together-request:" + prefix + "-" + i).toList();
 	}
 
 	@Test
@@ -761,6 +847,7 @@ abstract class ImportJobFunctionalTests {
 			assertThat(number(row, "sent")).isEqualTo(counts.path("sent").asLong());
 			assertThat(number(row, "already_sent")).isEqualTo(counts.path("already_sent").asLong());
 			assertThat(number(row, "rejected")).isEqualTo(counts.path("rejected").asLong());
+			assertThat(number(row, "outside_window")).isEqualTo(counts.path("outside_window").asLong());
 			assertThat(number(row, "retries")).isEqualTo(counts.path("retries").asLong());
 			assertThat(((BigDecimal) row.get("wait_seconds")).movePointRight(3).longValue())
 				.isEqualTo(counts.path("wait_millis").asLong());

@@ -38,7 +38,7 @@ class ProgressReporterTests {
 
 	final FakeReader reader = new FakeReader();
 
-	final ChunkStats delivered = new ChunkStats(90, 5, 3, 2, 2, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0, 0);
+	final ChunkStats delivered = new ChunkStats(90, 5, 3, 2, 2, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 0);
 
 	final StepStatsStore stats = new StepStatsStore(null) {
 		@Override
@@ -115,12 +115,23 @@ class ProgressReporterTests {
 	@Test
 	void logLinesAreKeyValuePairs() {
 		ProgressReporter.Snapshot snapshot = new ProgressReporter.Snapshot(1234, 3_000_000, 12_000_000,
-				Duration.ofSeconds(61), Duration.ofMinutes(3), 1200, 30, 4);
+				Duration.ofSeconds(61), Duration.ofMinutes(3), 1200, 30, 4, 0);
 
 		assertThat(ProgressReporter.keyValues(snapshot)).isEqualTo("read=1234 bytes=3000000/12000000 percent=25 "
 				+ "rate=20.2/s eta=3m00s elapsed=1m01s sent=1200 already_sent=30 rejected=4");
 		assertThat(ProgressReporter.line(snapshot))
 			.isEqualTo("read 1,234 | 2.9 MiB of 11.4 MiB (25%) | 20 rec/s | ETA 3m00s | sent 1,200 already 30 rejected 4");
+	}
+
+	@Test
+	void recordsOutsideTheImportWindowAreShownOnceThereAreSome() {
+		ProgressReporter.Snapshot snapshot = new ProgressReporter.Snapshot(3000, -1, -1, Duration.ofSeconds(10), null,
+				1200, 30, 4, 1766);
+
+		assertThat(ProgressReporter.keyValues(snapshot)).isEqualTo(
+				"read=3000 rate=300.0/s elapsed=10s sent=1200 already_sent=30 rejected=4 outside_window=1766");
+		assertThat(ProgressReporter.line(snapshot))
+			.isEqualTo("read 3,000 | 300 rec/s | sent 1,200 already 30 rejected 4 outside window 1,766");
 	}
 
 	@Test

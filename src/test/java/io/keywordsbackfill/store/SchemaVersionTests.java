@@ -44,13 +44,13 @@ class SchemaVersionTests {
 		DataSource dataSource = new DriverManagerDataSource(url, user, "");
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("no history table").isFalse();
 
-		MigratedDatabase.flyway(url, user, "7").migrate();
+		MigratedDatabase.flyway(url, user, "8").migrate();
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("one migration behind").isFalse();
 
 		MigratedDatabase.flyway(url, user, null).migrate();
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("migrated").isTrue();
 
-		new JdbcTemplate(dataSource).update("UPDATE \"flyway_schema_history\" SET \"success\" = false WHERE \"version\" = '8'");
+		new JdbcTemplate(dataSource).update("UPDATE \"flyway_schema_history\" SET \"success\" = false WHERE \"version\" = '9'");
 		assertThat(SchemaVersion.isCurrent(dataSource)).as("a failed migration").isFalse();
 	}
 
