@@ -18,6 +18,7 @@ import io.keywordsbackfill.job.ImportLauncher;
 import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
 import io.keywordsbackfill.job.InputOptions;
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.source.FingerprintCache;
 import io.keywordsbackfill.source.InputFiles;
 import io.keywordsbackfill.source.SourceFile;
@@ -76,6 +77,17 @@ class ImportCommand implements Callable<Integer> {
 	@Option(names = "--default-zone", paramLabel = "ZONE",
 			description = "Zone of timestamps written without an offset (default UTC), e.g. Europe/Paris.")
 	String defaultZone;
+
+	@Option(names = "--since", paramLabel = "WHEN",
+			description = "Send only calls that completed at or after WHEN: an ISO-8601 instant with an offset or Z "
+					+ "(2025-06-01T12:00:00Z, 2025-06-01T14:00:00+02:00) or a date (2025-06-01 means 00:00 UTC, as "
+					+ "prices are chosen by UTC date). Calls outside the window are counted, not sent.")
+	String since;
+
+	@Option(names = "--before", paramLabel = "WHEN",
+			description = "Send only calls that completed before WHEN (exclusive), e.g. when live logging to "
+					+ "Keywords AI began; same syntax as --since. The same files with another window are a new run.")
+	String before;
 
 	@Option(names = "--exported-cost", paramLabel = "POLICY", description = "A cost present in the export: keep, recompute or fill-missing (default).")
 	String exportedCost;
@@ -146,6 +158,7 @@ class ImportCommand implements Callable<Integer> {
 			throw new UsageException(ex.getMessage());
 		}
 		Instant completedAt = completedAt();
+		ImportWindow window = window();
 		// The command line is valid: Spring starts while the files are fingerprinted (a full read of each,
 		// seconds for large files), rather than after; a file seen before and unchanged since is recognised by
 		// the fingerprint remembered for it as soon as Spring is up.
@@ -162,7 +175,8 @@ class ImportCommand implements Callable<Integer> {
 		fingerprints.rememberComputed();
 		ImportParameters params = ImportParameters.adHoc(
 				new ImportParameters.Input(format.toString(), options, List.copyOf(distinct.values())), completedAt)
-			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel));
+			.withPricing(Policies.exportedCost(exportedCost), Policies.unpricedModel(unpricedModel))
+			.withWindow(window);
 		if (run.dryRun) {
 			params = params.withDryRun(run.out);
 		}
@@ -186,6 +200,28 @@ class ImportCommand implements Callable<Integer> {
 		catch (DateTimeParseException ex) {
 			throw new UsageException("--batch-completed-at: '" + batchCompletedAt
 					+ "' is not an ISO-8601 instant such as 2025-03-01T12:00:00Z");
+		}
+	}
+
+	private ImportWindow window() {
+		Instant from = when(since, "--since");
+		Instant to = when(before, "--before");
+		if (from != null && to != null && !from.isBefore(to)) {
+			throw new UsageException("--before: " + to + " is not after --since " + from
+					+ "; expected a later time: the window runs from --since (inclusive) to --before (exclusive)");
+		}
+		return new ImportWindow(from, to);
+	}
+
+	private static Instant when(String value, String option) {
+		if (value == null) {
+			return null;
+		}
+		try {
+			return ImportWindow.parseWhen(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new UsageException(option + ": " + ex.getMessage());
 		}
 	}
 

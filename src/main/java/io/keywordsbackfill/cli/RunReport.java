@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import org.springframework.batch.core.BatchStatus;
 
 import io.keywordsbackfill.cli.CommandLineEntryPoint.ApplicationContextHolder;
+import io.keywordsbackfill.job.ImportParameters;
 import io.keywordsbackfill.job.LaunchOutcome;
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.status.RunSummary;
 import io.keywordsbackfill.status.RunQueries;
 import io.keywordsbackfill.status.StatusRenderer;
@@ -23,7 +25,9 @@ final class RunReport {
 				return ExitCodes.FAILED;
 			}
 			case ALREADY_DONE -> {
-				out.println("Already imported: run " + outcome.execution().getId() + " completed these files on "
+				ImportWindow window = ImportParameters.from(outcome.execution().getJobParameters()).window();
+				out.println("Already imported: run " + outcome.execution().getId() + " completed these files"
+						+ (window.bounded() ? " with this window (" + window + ")" : "") + " on "
 						+ outcome.execution().getEndTime() + ". Nothing was sent. (Use --new-run to run them again;"
 						+ " the ledger still skips what was accepted.)");
 				return ExitCodes.COMPLETED;

@@ -112,6 +112,13 @@ class CommandLineTests {
 		assertThat(runs.isArray()).isTrue();
 		assertThat(runs.get(0).path("status").asString()).isEqualTo("COMPLETED");
 		assertThat(runs.get(0).path("counts").path("read").asLong()).isEqualTo(11);
+		// always in JSON, even when nothing was outside a window (the run had none)
+		assertThat(runs.get(0).path("counts").path("outside_window").isIntegralNumber()).isTrue();
+		assertThat(runs.get(0).has("window")).isFalse();
+
+		out.getBuffer().setLength(0);
+		assertThat(run("status")).isZero();
+		assertThat(out.toString()).doesNotContain("OUTSIDE");
 	}
 
 	@Test
@@ -136,6 +143,68 @@ class CommandLineTests {
 
 		assertThat(exit).isEqualTo(2);
 		assertThat(err.toString()).contains("--format");
+	}
+
+	@Test
+	void aBadWindowBoundIsABadUsageNamingTheOptionAndTheSyntax() {
+		int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--dry-run", "--since", "2025-06-01T12:00:00");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString())
+			.contains("--since: '2025-06-01T12:00:00' is not an ISO-8601 instant with an offset or Z")
+			.contains("or a date (2025-06-01, meaning 00:00 UTC)");
+		assertThat(out.toString()).isEmpty();
+	}
+
+	@Test
+	void aWindowThatEndsWhereItStartsIsABadUsageNamingBothOptions() {
+		int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--dry-run", "--since", "2025-06-01", "--before", "2025-06-01T02:00:00+02:00");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("--before: 2025-06-01T00:00:00Z is not after --since 2025-06-01T00:00:00Z")
+			.contains("expected a later time");
+		assertThat(out.toString()).isEmpty();
+	}
+
+	@Test
+	void anImportWithAWindowSendsOnlyTheCallsInsideItAndSaysHowManyWereOutside() throws Exception {
+		// the sample's calls completed from 10:05:12 to 10:06:28; its error line takes the batch's completion, 11:00
+		Path requests = dir.resolve("requests.jsonl");
+		String[] args = { "import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--batch-input", "sample-data/together-batch/batch-input.jsonl", "--errors",
+				"sample-data/together-batch/batch-errors.jsonl", "--batch-completed-at",
+				"2025-03-13T11:00:00Z", "--before", "2025-03-13T10:06:00Z", "--dry-run", "--out", requests.toString() };
+
+		int exit = run(args);
+
+		assertThat(exit).as(err.toString()).isZero();
+		assertThat(out.toString()).contains("window          before 2025-03-13T10:06:00Z")
+			.containsPattern("read +12\\n")
+			.containsPattern("sent +7 \\(would be sent\\)")
+			.containsPattern("outside window +5 ");
+		JsonMapper json = JsonMapper.builder().build();
+		List<JsonNode> logs = Files.readAllLines(requests).stream().map(json::readTree)
+			.flatMap(body -> body.path("logs").valueStream()).toList();
+		assertThat(logs).hasSize(7).allSatisfy(log -> assertThat(log.path("timestamp").asString())
+			.isLessThan("2025-03-13T10:06:00Z"));
+
+		out.getBuffer().setLength(0);
+		assertThat(run("status", "1", "--json")).isZero();
+		JsonNode status = json.readTree(out.toString());
+		assertThat(status.path("window").path("before").asString()).isEqualTo("2025-03-13T10:06:00Z");
+		assertThat(status.path("window").has("since")).isFalse();
+		assertThat(status.path("counts").path("outside_window").asLong()).isEqualTo(5);
+
+		out.getBuffer().setLength(0);
+		assertThat(run("status")).isZero();
+		assertThat(out.toString()).contains("OUTSIDE").containsPattern("REJECTED +OUTSIDE +TOKENS");
+
+		out.getBuffer().setLength(0);
+		assertThat(run(args)).isZero();
+		assertThat(out.toString()).contains("Already imported: run 1 completed these files with this window "
+				+ "(before 2025-03-13T10:06:00Z)");
 	}
 
 	@Test
