@@ -36,16 +36,17 @@ import io.keywordsbackfill.status.RunQueries;
  * Runs the nights of job definitions with the import job, and answers from the Batch metadata tables which
  * nights and files of a definition have completed.
  * <p>
- * A night is the job instance identified by the definition's name, the logical date, and its inputs' formats
- * and options (all inputs, even those with no new file, so the identity does not depend on what was found);
- * the files it read are non-identifying parameters. A dry run is a job instance of its own and never counts
- * as completed here, so it does not hide files or nights from a real run.
+ * A night is the job instance identified by the definition's name, the logical date, its inputs' formats
+ * and options (all inputs, even those with no new file, so the identity does not depend on what was found) and
+ * its import window; the files it read are non-identifying parameters. A dry run is a job instance of its own
+ * and never counts as completed here, so it does not hide files or nights from a real run. A file a completed
+ * night read is not read again by a later night, whatever the window then.
  * <p>
- * What a definition sets per run: inputs, mapping and pricing policies. Its {@code destination} options and
- * {@code pricing.prices-file} are process-wide Spring properties ({@code keywordsai.max-batch-logs},
- * {@code backfill.concurrency}, {@code backfill.rate-limit.*}, {@code backfill.prices-file}), which the
- * {@code run} command sets from the one definition it runs; under {@code schedule} they come from the
- * process's configuration, whatever each definition says.
+ * What a definition sets per run: inputs, mapping and pricing policies, the import window. Its
+ * {@code destination} options and {@code pricing.prices-file} are process-wide Spring properties
+ * ({@code keywordsai.max-batch-logs}, {@code backfill.concurrency}, {@code backfill.rate-limit.*},
+ * {@code backfill.prices-file}), which the {@code run} command sets from the one definition it runs; under
+ * {@code schedule} they come from the process's configuration, whatever each definition says.
  */
 @Service
 public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLedger {
@@ -185,7 +186,8 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 		byInput.forEach((input, inputFiles) -> inputs
 			.add(new ImportParameters.Input(input.format().id(), options(input), inputFiles)));
 		return new ImportParameters(inputs, null, definition.pricing().exportedCost(),
-				definition.pricing().unpricedModel(), definition.name(), logicalDate, false, null, false, null, null);
+				definition.pricing().unpricedModel(), definition.name(), logicalDate, false, null, false, null,
+				definition.window());
 	}
 
 	static InputOptions options(InputDefinition input) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
 import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import org.springframework.scheduling.support.CronExpression;
@@ -23,12 +24,16 @@ import org.springframework.scheduling.support.CronExpression;
  * @param pricing cost options
  * @param destination delivery options
  * @param limits run limits
+ * @param window only calls whose time is inside it are sent; {@link ImportWindow#NONE} (or null) when the
+ * definition has none
  */
 public record JobDefinition(String name, Path file, CronExpression schedule, ZoneId zone, boolean catchUp,
-		int maxCatchUp, List<InputDefinition> inputs, Pricing pricing, Destination destination, Limits limits) {
+		int maxCatchUp, List<InputDefinition> inputs, Pricing pricing, Destination destination, Limits limits,
+		ImportWindow window) {
 
 	public JobDefinition {
 		inputs = List.copyOf(inputs);
+		window = window == null ? ImportWindow.NONE : window;
 	}
 
 	/** Whether it has a cron schedule (else it is only run by {@code run}). */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
 import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import io.keywordsbackfill.schedule.InputDefinition.LatencyUnit;
@@ -39,7 +41,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * failure names the file, the field path and what was expected: an unknown key (with the allowed ones),
  * a wrong type, a missing required field, a value outside its range or set, a cron expression Spring cannot
  * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one, a
- * name used by two files, and any key that looks like a secret: the API key comes from
+ * window bound that is not an instant or a date (or an empty window), a name used by two files, and any key
+ * that looks like a secret: the API key comes from
  * {@code KEYWORDSAI_API_KEY} and is never written in a definition.
  * <p>
  * Relative paths (inputs, {@code prices-file}) are resolved against the definition file's directory.
@@ -52,7 +55,7 @@ public final class JobDefinitionLoader {
 			"authorization", "bearer", "credentials");
 
 	private static final List<String> TOP_KEYS = List.of("name", "schedule", "zone", "catch-up", "max-catch-up",
-			"inputs", "pricing", "destination", "limits");
+			"inputs", "pricing", "destination", "limits", "window");
 
 	private static final List<String> COMMON_INPUT_KEYS = List.of("format", "paths", "default-zone");
 
@@ -138,7 +141,8 @@ public final class JobDefinitionLoader {
 			inputs.add(input(input));
 		}
 		return new JobDefinition(name, root.file(), schedule, zone, catchUp, maxCatchUp, inputs,
-				pricing(root.child("pricing")), destination(root.child("destination")), limits(root.child("limits")));
+				pricing(root.child("pricing")), destination(root.child("destination")), limits(root.child("limits")),
+				window(root.child("window")));
 	}
 
 	private InputDefinition input(Field input) {
@@ -240,6 +244,24 @@ public final class JobDefinitionLoader {
 		field.mapping(List.of("max-rejects"));
 		Field maxRejects = field.child("max-rejects");
 		return new Limits(maxRejects.present() ? (long) maxRejects.integer(0, 0, Integer.MAX_VALUE) : null);
+	}
+
+	/** {@code window: {since: WHEN, before: WHEN}}, either bound optional but not both, since before before. */
+	private static ImportWindow window(Field field) {
+		if (!field.present()) {
+			return ImportWindow.NONE;
+		}
+		field.mapping(List.of("since", "before"));
+		Instant since = field.child("since").when();
+		Instant before = field.child("before").when();
+		if (since == null && before == null) {
+			throw field.error("expected since and/or before");
+		}
+		if (since != null && before != null && !since.isBefore(before)) {
+			throw field.child("before").error(before + " is not after window.since (" + since
+					+ "); expected a later time: the window runs from since (inclusive) to before (exclusive)");
+		}
+		return new ImportWindow(since, before);
 	}
 
 	/** Reports the first key, anywhere in the tree, that looks like a place to write a secret. */
@@ -414,6 +436,22 @@ public final class JobDefinitionLoader {
 			catch (DateTimeException ex) {
 				throw error("'" + value + "' is not a time zone; expected a region such as UTC or Europe/Paris, "
 						+ "or an offset such as +02:00");
+			}
+		}
+
+		/** A window bound: see {@link ImportWindow#parseWhen}; null when absent. */
+		Instant when() {
+			if (!present()) {
+				return null;
+			}
+			if (!node.isString()) {
+				throw error("expected " + ImportWindow.WHEN_SYNTAX + ", got " + describe(node));
+			}
+			try {
+				return ImportWindow.parseWhen(node.stringValue());
+			}
+			catch (IllegalArgumentException ex) {
+				throw error(ex.getMessage());
 			}
 		}
 

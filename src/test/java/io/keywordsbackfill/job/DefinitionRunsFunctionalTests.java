@@ -151,6 +151,32 @@ abstract class DefinitionRunsFunctionalTests {
 	}
 
 	@Test
+	void aDefinitionsWindowLimitsWhatItsNightsSend() throws Exception {
+		// given: calls completed at 00:00:00 ... 00:00:19, and a definition that sends those from 00:00:05 to 00:00:15
+		Path file = Files.writeString(dir.resolve("jobs").resolve("windowed.yml"), """
+				name: windowed
+				inputs:
+				  - format: together-batch
+				    paths: ["../inbox"]
+				window: {since: "2025-01-01T00:00:05Z", before: "2025-01-01T00:00:15Z"}
+				""");
+		JobDefinition windowed = new JobDefinitionLoader().load(file);
+		TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 20);
+
+		// when
+		ScheduledRunResult night = definitionRuns.launch(windowed, NIGHT_1);
+
+		// then
+		assertThat(night.status()).isEqualTo(ScheduledRunResult.Status.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).containsOnlyKeys(ImportJobFunctionalTests.sourceIds("a", 5, 15))
+			.allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		RunSummary summary = runs.find(night.executionId()).orElseThrow();
+		assertThat(summary.counts().sent()).isEqualTo(10);
+		assertThat(summary.counts().outsideWindow()).isEqualTo(10);
+		assertThat(summary.window()).isEqualTo(new RunSummary.Window("2025-01-01T00:00:05Z", "2025-01-01T00:00:15Z"));
+	}
+
+	@Test
 	void aNightWithNoNewFileCompletesHavingReadNothing() throws Exception {
 		TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 5);
 		definitionRuns.launch(definition, NIGHT_1);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.schedule.InputFiles.InputFile;
 import io.keywordsbackfill.source.FileFingerprint;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,7 +134,8 @@ class InputFilesTests {
 				ZoneId.of("UTC"), true, 7,
 				List.of(new InputDefinition.TogetherBatch(List.of(path), "-input.jsonl", "-errors.jsonl",
 						ZoneId.of("UTC"))),
-				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE);
+				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE,
+				ImportWindow.NONE);
 	}
 
 	private Path write(String relative, String content) throws IOException {

@@ -3,10 +3,12 @@ package io.keywordsbackfill.schedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
 import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import io.keywordsbackfill.schedule.InputDefinition.LatencyUnit;
@@ -104,7 +106,71 @@ class JobDefinitionLoaderTests {
 		assertThat(definition.maxCatchUp()).isEqualTo(7);
 		assertThat(definition.pricing()).isEqualTo(JobDefinition.Pricing.DEFAULTS);
 		assertThat(definition.limits().maxRejects()).isNull();
+		assertThat(definition.window()).isEqualTo(ImportWindow.NONE);
 		assertThat(definition.baseDirectory()).isEqualTo(jobs.toRealPath());
+	}
+
+	@Test
+	void windowTakesInstantsWithAnOffsetAndDates() throws IOException {
+		JobDefinition both = loader.load(write("both.yml", """
+				name: both
+				inputs: [{format: chat-log, paths: [exports]}]
+				window:
+				  since: 2025-01-01
+				  before: "2025-06-01T14:00:00+02:00"
+				"""));
+		JobDefinition beforeOnly = loader.load(write("before.yml", """
+				name: before
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {before: 2025-06-01T00:00:00Z}
+				"""));
+
+		assertThat(both.window()).isEqualTo(new ImportWindow(Instant.parse("2025-01-01T00:00:00Z"),
+				Instant.parse("2025-06-01T12:00:00Z")));
+		assertThat(beforeOnly.window()).isEqualTo(new ImportWindow(null, Instant.parse("2025-06-01T00:00:00Z")));
+	}
+
+	@Test
+	void windowBoundThatIsNotAnInstantNamesTheField() throws IOException {
+		Path file = write("x.yml", """
+				name: x
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {since: "2025-06-01T12:00:00"}
+				""");
+
+		assertInvalid(file, "window.since", "'2025-06-01T12:00:00' is not an ISO-8601 instant with an offset or Z",
+				"or a date (2025-06-01, meaning 00:00 UTC)");
+	}
+
+	@Test
+	void windowThatEndsBeforeItStartsNamesTheField() throws IOException {
+		Path file = write("x.yml", """
+				name: x
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {since: 2025-06-01, before: "2025-06-01T00:00:00Z"}
+				""");
+
+		assertInvalid(file, "window.before",
+				"2025-06-01T00:00:00Z is not after window.since (2025-06-01T00:00:00Z); expected a later time");
+	}
+
+	@Test
+	void windowWithoutABoundOrWithAnUnknownKeyIsRefused() throws IOException {
+		assertInvalid(write("x.yml", """
+				name: x
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {}
+				"""), "window", "expected since and/or before");
+		assertInvalid(write("y.yml", """
+				name: y
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {until: 2025-06-01}
+				"""), "window.until", "unknown key; allowed keys are since, before");
+		assertInvalid(write("z.yml", """
+				name: z
+				inputs: [{format: chat-log, paths: [exports]}]
+				window: {since: 20250601}
+				"""), "window.since", "expected an ISO-8601 instant", "got 20250601");
 	}
 
 	@Test
@@ -130,7 +196,7 @@ class JobDefinitionLoaderTests {
 				""");
 
 		assertInvalid(file, "shedule", "unknown key; allowed keys are name, schedule, zone, catch-up, max-catch-up, "
-				+ "inputs, pricing, destination, limits");
+				+ "inputs, pricing, destination, limits, window");
 	}
 
 	@Test

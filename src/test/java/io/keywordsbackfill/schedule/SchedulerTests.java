@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 
+import io.keywordsbackfill.mapping.ImportWindow;
 import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.support.CronExpression;
 
@@ -247,7 +248,8 @@ class SchedulerTests {
 		return new JobDefinition(name, Path.of("jobs", name + ".yml"), cron == null ? null : CronExpression.parse(cron),
 				zone, catchUp, maxCatchUp,
 				List.of(new InputDefinition.ChatLog(List.of("exports"), Map.of(), ZoneId.of("UTC"))),
-				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE);
+				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE,
+				ImportWindow.NONE);
 	}
 
 	/** The job repository's view, kept in memory. */
