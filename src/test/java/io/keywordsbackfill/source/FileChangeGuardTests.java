@@ -91,11 +91,7 @@ class FileChangeGuardTests {
 	@Test
 	void aFileReplacedByAnotherIsFound() throws Exception {
 		SourceFile output = output(4);
-		FileChangeGuard reader = guard(output, null);
-		ExecutionContext context = new ExecutionContext();
-		reader.open(context);
-		reader.read();
-		reader.update(context);
+		FileChangeGuard reader = afterFirstChunk(output, null);
 		Path other = Files.copy(output.path(), dir.resolve("download.tmp"), StandardCopyOption.COPY_ATTRIBUTES);
 
 		Files.move(other, output.path(), StandardCopyOption.REPLACE_EXISTING);
@@ -111,11 +107,7 @@ class FileChangeGuardTests {
 		Path inputPath = dir.resolve("input.jsonl");
 		Files.writeString(inputPath, "{\"custom_id\":\"x-0\",\"body\":{\"messages\":[]}}\n");
 		SourceFile input = new SourceFile(inputPath, FileFingerprint.sha256(inputPath), "input.jsonl");
-		FileChangeGuard reader = guard(output, input);
-		ExecutionContext context = new ExecutionContext();
-		reader.open(context);
-		reader.read();
-		reader.update(context);
+		FileChangeGuard reader = afterFirstChunk(output, input);
 
 		Files.writeString(inputPath, "{\"custom_id\":\"x-1\",\"body\":{\"messages\":[]}}\n", StandardOpenOption.APPEND);
 
@@ -127,11 +119,7 @@ class FileChangeGuardTests {
 	@Test
 	void aChangeOfModeAloneDoesNotStopTheReader() throws Exception {
 		SourceFile output = output(3);
-		FileChangeGuard reader = guard(output, null);
-		ExecutionContext context = new ExecutionContext();
-		reader.open(context);
-		reader.read();
-		reader.update(context);
+		FileChangeGuard reader = afterFirstChunk(output, null);
 
 		Files.setPosixFilePermissions(output.path(), PosixFilePermissions.fromString("r--------"));
 
@@ -144,11 +132,7 @@ class FileChangeGuardTests {
 	@Test
 	void aFileGoneWhileReadIsFound() throws Exception {
 		SourceFile output = output(3);
-		FileChangeGuard reader = guard(output, null);
-		ExecutionContext context = new ExecutionContext();
-		reader.open(context);
-		reader.read();
-		reader.update(context);
+		FileChangeGuard reader = afterFirstChunk(output, null);
 
 		Files.delete(output.path());
 
@@ -172,6 +156,16 @@ class FileChangeGuardTests {
 	private SourceFile output(int records) {
 		Path path = TogetherBatchFiles.output(this.dir.resolve("output.jsonl"), "x", 0, records);
 		return new SourceFile(path, FileFingerprint.sha256(path), path.toString());
+	}
+
+	/** A guarded reader that has read one record and committed its chunk. */
+	private static FileChangeGuard afterFirstChunk(SourceFile output, SourceFile input) throws Exception {
+		FileChangeGuard reader = guard(output, input);
+		ExecutionContext context = new ExecutionContext();
+		reader.open(context);
+		reader.read();
+		reader.update(context);
+		return reader;
 	}
 
 	private static FileChangeGuard guard(SourceFile output, SourceFile input) {
