@@ -162,7 +162,10 @@ class RunCommand implements Callable<Integer> {
 				RunSummary summary = parent.context.bean(RunQueries.class).find(result.executionId()).orElseThrow();
 				if (result.status() == ScheduledRunResult.Status.COMPLETED && summary.files().isEmpty()) {
 					out.println("Nothing new: no file of " + night + " was left to read (files a completed run read"
-							+ " are not read again).");
+							+ " are not read again" + (definition.minFileAge().isZero() ? ""
+									: "; files modified within min-file-age, " + definition.minFileAge()
+											+ ", wait for a later run")
+							+ ").");
 				}
 				out.print(StatusRenderer.detail(summary));
 				out.flush();

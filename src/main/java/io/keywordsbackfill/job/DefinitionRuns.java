@@ -1,6 +1,7 @@
 package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,13 +75,16 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 
 	private final FingerprintCache fingerprints;
 
+	private final Clock clock;
+
 	public DefinitionRuns(ImportLauncher launcher, JobRepository jobRepository, JdbcTemplate jdbc, RunQueries runs,
-			FingerprintCache fingerprints) {
+			FingerprintCache fingerprints, Clock clock) {
 		this.launcher = launcher;
 		this.jobRepository = jobRepository;
 		this.jdbc = jdbc;
 		this.runs = runs;
 		this.fingerprints = fingerprints;
+		this.clock = clock;
 	}
 
 	@Override
@@ -101,8 +105,8 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 		// ones, and a file not remembered (just written, or with the cache off) would be read whole twice.
 		Map<Path, String> fingerprinted = new HashMap<>();
 		Function<Path, String> fingerprint = (file) -> fingerprinted.computeIfAbsent(file, this.fingerprints::fingerprint);
-		ImportParameters params = parameters(definition, logicalDate, InputFiles.pending(definition, this, fingerprint),
-				fingerprint);
+		List<InputFiles.InputFile> pending = InputFiles.pending(definition, this, fingerprint, this.clock.instant());
+		ImportParameters params = parameters(definition, logicalDate, pending, fingerprint);
 		if (dryRunOut != null) {
 			params = params.withDryRun(dryRunOut);
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,31 +52,76 @@ public final class InputFiles {
 	 * @throws UncheckedIOException if a directory cannot be listed or a file read
 	 */
 	public static List<InputFile> resolve(JobDefinition definition, Function<Path, String> fingerprints) {
+		return resolve(definition, fingerprints, null);
+	}
+
+	/**
+	 * Every file the definition names now, except those modified less than its {@code min-file-age} before
+	 * {@code now} (with either companion of a Batch file): they may still be being written, and are logged and
+	 * left for a later run rather than fingerprinted.
+	 * @param now when the run looks for files; null to take every file whatever its age
+	 */
+	static List<InputFile> resolve(JobDefinition definition, Function<Path, String> fingerprints, Instant now) {
 		List<InputFile> files = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
 		for (InputDefinition input : definition.inputs()) {
 			for (Path file : files(definition.baseDirectory(), input)) {
+				Path batchInput = companion(input, file, true);
+				Path errors = companion(input, file, false);
+				if (now != null && !settled(definition, now, file, batchInput, errors)) {
+					continue;
+				}
 				String sha256 = fingerprints.apply(file);
 				if (!seen.add(sha256)) {
 					log.info("job={} file={} has the content of a file listed before; reading it once",
 							definition.name(), file);
 					continue;
 				}
-				files.add(new InputFile(input, file, sha256, companion(input, file, true), companion(input, file, false)));
+				files.add(new InputFile(input, file, sha256, batchInput, errors));
 			}
 		}
 		return List.copyOf(files);
 	}
 
+	/** Whether none of {@code group} (null entries ignored) was modified within the definition's min-file-age. */
+	private static boolean settled(JobDefinition definition, Instant now, Path... group) {
+		if (definition.minFileAge().isZero()) {
+			return true;
+		}
+		Instant settledBefore = now.minus(definition.minFileAge());
+		for (Path file : group) {
+			if (file == null) {
+				continue;
+			}
+			Instant modified;
+			try {
+				modified = Files.getLastModifiedTime(file).toInstant();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot examine " + file, ex);
+			}
+			if (modified.isAfter(settledBefore)) {
+				log.info("job={} file={} was modified at {}, less than min-file-age ({}) before {}: left for a later "
+						+ "run, as it may still be being written", definition.name(), file, modified,
+						definition.minFileAge(), now);
+				return false;
+			}
+		}
+		return true;
+	}
+
 	/**
-	 * The files of the definition that no completed run of the job read: what a scheduled run imports.
+	 * The files of the definition that no completed run of the job read and that were left alone for its
+	 * {@code min-file-age} before {@code now}: what a scheduled run imports.
 	 * @param ledger the files the job completed
 	 * @param fingerprints as for {@link #resolve(JobDefinition, Function)}
+	 * @param now when the run looks for files
 	 */
 	public static List<InputFile> pending(JobDefinition definition, FileLedger ledger,
-			Function<Path, String> fingerprints) {
+			Function<Path, String> fingerprints, Instant now) {
 		Set<String> completed = ledger.completedFingerprints(definition.name());
-		return resolve(definition, fingerprints).stream().filter((file) -> !completed.contains(file.sha256())).toList();
+		return resolve(definition, fingerprints, now).stream().filter((file) -> !completed.contains(file.sha256()))
+			.toList();
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.keywordsbackfill.schedule;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 
@@ -26,14 +27,17 @@ import org.springframework.scheduling.support.CronExpression;
  * @param limits run limits
  * @param window only calls whose time is inside it are sent; {@link ImportWindow#NONE} (or null) when the
  * definition has none
+ * @param minFileAge a file (or its Batch input or error file) modified less than this long before a run looks
+ * for files is left for a later run, as it may still be being written; zero (or null) to take every file
  */
 public record JobDefinition(String name, Path file, CronExpression schedule, ZoneId zone, boolean catchUp,
 		int maxCatchUp, List<InputDefinition> inputs, Pricing pricing, Destination destination, Limits limits,
-		ImportWindow window) {
+		ImportWindow window, Duration minFileAge) {
 
 	public JobDefinition {
 		inputs = List.copyOf(inputs);
 		window = window == null ? ImportWindow.NONE : window;
+		minFileAge = minFileAge == null ? Duration.ZERO : minFileAge;
 	}
 
 	/** Whether it has a cron schedule (else it is only run by {@code run}). */

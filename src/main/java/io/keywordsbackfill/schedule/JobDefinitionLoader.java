@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import io.keywordsbackfill.schedule.JobDefinition.Destination;
 import io.keywordsbackfill.schedule.JobDefinition.Limits;
 import io.keywordsbackfill.schedule.JobDefinition.Pricing;
 import io.keywordsbackfill.schedule.JobDefinition.RateLimit;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.scheduling.support.CronExpression;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -41,7 +43,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * failure names the file, the field path and what was expected: an unknown key (with the allowed ones),
  * a wrong type, a missing required field, a value outside its range or set, a cron expression Spring cannot
  * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one, a
- * window bound that is not an instant or a date (or an empty window), a name used by two files, and any key
+ * window bound that is not an instant or a date (or an empty window), a {@code min-file-age} that is not a
+ * duration, a name used by two files, and any key
  * that looks like a secret: the API key comes from
  * {@code KEYWORDSAI_API_KEY} and is never written in a definition.
  * <p>
@@ -55,7 +58,7 @@ public final class JobDefinitionLoader {
 			"authorization", "bearer", "credentials");
 
 	private static final List<String> TOP_KEYS = List.of("name", "schedule", "zone", "catch-up", "max-catch-up",
-			"inputs", "pricing", "destination", "limits", "window");
+			"inputs", "pricing", "destination", "limits", "window", "min-file-age");
 
 	private static final List<String> COMMON_INPUT_KEYS = List.of("format", "paths", "default-zone");
 
@@ -142,7 +145,7 @@ public final class JobDefinitionLoader {
 		}
 		return new JobDefinition(name, root.file(), schedule, zone, catchUp, maxCatchUp, inputs,
 				pricing(root.child("pricing")), destination(root.child("destination")), limits(root.child("limits")),
-				window(root.child("window")));
+				window(root.child("window")), root.child("min-file-age").duration());
 	}
 
 	private InputDefinition input(Field input) {
@@ -437,6 +440,26 @@ public final class JobDefinitionLoader {
 				throw error("'" + value + "' is not a time zone; expected a region such as UTC or Europe/Paris, "
 						+ "or an offset such as +02:00");
 			}
+		}
+
+		/** A duration such as {@code 30s}, {@code 5m}, {@code 1h} or {@code PT2M}, at least 0; zero when absent. */
+		Duration duration() {
+			if (!present()) {
+				return Duration.ZERO;
+			}
+			Duration duration = null;
+			if (node.isString() && !node.stringValue().strip().matches("[+-]?\\d+")) { // a unit is required
+				try {
+					duration = DurationStyle.detectAndParse(node.stringValue().strip());
+				}
+				catch (IllegalArgumentException ex) {
+					// reported below
+				}
+			}
+			if (duration == null || duration.isNegative()) {
+				throw error("expected a duration such as 30s, 5m or 1h, got " + describe(node));
+			}
+			return duration;
 		}
 
 		/** A window bound: see {@link ImportWindow#parseWhen}; null when absent. */

@@ -3,6 +3,7 @@ package io.keywordsbackfill.job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,6 +175,32 @@ abstract class DefinitionRunsFunctionalTests {
 		assertThat(summary.counts().sent()).isEqualTo(10);
 		assertThat(summary.counts().outsideWindow()).isEqualTo(10);
 		assertThat(summary.window()).isEqualTo(new RunSummary.Window("2025-01-01T00:00:05Z", "2025-01-01T00:00:15Z"));
+	}
+
+	/** A file still being written when the night looks (modified within min-file-age) waits for a later night. */
+	@Test
+	void aFileModifiedWithinMinFileAgeIsLeftForALaterNight() throws Exception {
+		Path file = Files.writeString(dir.resolve("jobs").resolve("settling.yml"), """
+				name: settling
+				inputs:
+				  - format: together-batch
+				    paths: ["../inbox"]
+				min-file-age: 1h
+				""");
+		JobDefinition settling = new JobDefinitionLoader().load(file);
+		Path a = TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 5);
+
+		ScheduledRunResult first = definitionRuns.launch(settling, NIGHT_1);
+
+		assertThat(first.status()).isEqualTo(ScheduledRunResult.Status.COMPLETED);
+		assertThat(runs.find(first.executionId()).orElseThrow().counts().read()).isZero();
+		assertThat(keywordsAi.requests()).isEmpty();
+
+		Files.setLastModifiedTime(a, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+		ScheduledRunResult second = definitionRuns.launch(settling, NIGHT_2);
+
+		assertThat(second.status()).isEqualTo(ScheduledRunResult.Status.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.keywordsbackfill.schedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.schedule.InputFiles.InputFile;
@@ -84,7 +86,8 @@ class InputFilesTests {
 		Set<LocalDate> completedNights = new HashSet<>();
 		List<List<String>> read = new ArrayList<>();
 		ScheduledRunLauncher launcher = (job, night) -> {
-			List<InputFile> pending = InputFiles.pending(job, (name) -> Set.copyOf(completedFiles), FileFingerprint::sha256);
+			List<InputFile> pending = InputFiles.pending(job, (name) -> Set.copyOf(completedFiles), FileFingerprint::sha256,
+					clock.instant());
 			read.add(pending.stream().map((file) -> file.file().getFileName().toString()).toList());
 			pending.forEach((file) -> completedFiles.add(file.sha256()));
 			completedNights.add(night);
@@ -129,13 +132,55 @@ class InputFilesTests {
 		assertThat(InputFiles.companion(write("exports/results.jsonl", "r"), "-input.jsonl")).isEmpty();
 	}
 
+	@Test
+	void aFileModifiedWithinMinFileAgeIsLeftForALaterRunWithoutBeingRead() throws IOException {
+		Instant modified = Instant.parse("2025-03-01T02:29:00Z");
+		Path settled = write("exports/a-output.jsonl", "a");
+		Path recent = write("exports/b-output.jsonl", "b");
+		Files.setLastModifiedTime(settled, FileTime.from(modified.minus(Duration.ofHours(1))));
+		Files.setLastModifiedTime(recent, FileTime.from(modified));
+		JobDefinition definition = batch("../exports/*-output.jsonl", Duration.ofMinutes(5));
+		List<Path> fingerprinted = new ArrayList<>();
+		Function<Path, String> fingerprints = (file) -> {
+			fingerprinted.add(file);
+			return FileFingerprint.sha256(file);
+		};
+
+		assertThat(InputFiles.resolve(definition, fingerprints, modified.plus(Duration.ofMinutes(4))))
+			.extracting(InputFile::file).containsExactly(settled);
+		assertThat(fingerprinted).containsExactly(settled);
+		assertThat(InputFiles.resolve(definition, fingerprints, modified.plus(Duration.ofMinutes(6))))
+			.extracting(InputFile::file).containsExactly(settled, recent);
+		assertThat(InputFiles.resolve(batch("../exports/*-output.jsonl"), fingerprints, modified))
+			.extracting(InputFile::file).containsExactly(settled, recent);
+	}
+
+	@Test
+	void aBatchFileWhoseCompanionIsRecentWaitsForIt() throws IOException {
+		Instant modified = Instant.parse("2025-03-01T02:29:00Z");
+		Path output = write("exports/a-output.jsonl", "a");
+		Path errors = write("exports/a-errors.jsonl", "e");
+		Files.setLastModifiedTime(output, FileTime.from(modified.minus(Duration.ofHours(1))));
+		Files.setLastModifiedTime(errors, FileTime.from(modified));
+		JobDefinition definition = batch("../exports/*-output.jsonl", Duration.ofMinutes(5));
+
+		assertThat(InputFiles.resolve(definition, FileFingerprint::sha256, modified.plus(Duration.ofMinutes(1))))
+			.isEmpty();
+		assertThat(InputFiles.resolve(definition, FileFingerprint::sha256, modified.plus(Duration.ofMinutes(5))))
+			.singleElement().satisfies((file) -> assertThat(file.errors()).isEqualTo(errors));
+	}
+
 	private JobDefinition batch(String path) {
+		return batch(path, null);
+	}
+
+	private JobDefinition batch(String path, Duration minFileAge) {
 		return new JobDefinition("batch", root.resolve("jobs/batch.yml"), CronExpression.parse("0 30 2 * * *"),
 				ZoneId.of("UTC"), true, 7,
 				List.of(new InputDefinition.TogetherBatch(List.of(path), "-input.jsonl", "-errors.jsonl",
 						ZoneId.of("UTC"))),
 				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE,
-				ImportWindow.NONE);
+				ImportWindow.NONE, minFileAge);
 	}
 
 	private Path write(String relative, String content) throws IOException {

@@ -3,6 +3,7 @@ package io.keywordsbackfill.schedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -174,6 +175,39 @@ class JobDefinitionLoaderTests {
 	}
 
 	@Test
+	void minFileAgeTakesADurationAndIsZeroWhenAbsent() throws IOException {
+		JobDefinition waiting = loader.load(write("waiting.yml", """
+				name: waiting
+				inputs: [{format: chat-log, paths: [exports]}]
+				min-file-age: 5m
+				"""));
+		JobDefinition iso = loader.load(write("iso.yml", """
+				name: iso
+				inputs: [{format: chat-log, paths: [exports]}]
+				min-file-age: PT90S
+				"""));
+		JobDefinition any = loader.load(write("any.yml", """
+				name: any
+				inputs: [{format: chat-log, paths: [exports]}]
+				"""));
+
+		assertThat(waiting.minFileAge()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(iso.minFileAge()).isEqualTo(Duration.ofSeconds(90));
+		assertThat(any.minFileAge()).isZero();
+	}
+
+	@Test
+	void minFileAgeThatIsNotADurationNamesTheField() throws IOException {
+		for (String value : List.of("soon", "-1m", "5", "'5'")) {
+			assertInvalid(write("x.yml", """
+					name: x
+					inputs: [{format: chat-log, paths: [exports]}]
+					min-file-age: %s
+					""".formatted(value)), "min-file-age", "expected a duration such as 30s, 5m or 1h, got");
+		}
+	}
+
+	@Test
 	void unknownKeyNamesTheKeyAndTheAllowedOnes() throws IOException {
 		Path file = write("x.yml", """
 				name: x
@@ -196,7 +230,7 @@ class JobDefinitionLoaderTests {
 				""");
 
 		assertInvalid(file, "shedule", "unknown key; allowed keys are name, schedule, zone, catch-up, max-catch-up, "
-				+ "inputs, pricing, destination, limits, window");
+				+ "inputs, pricing, destination, limits, window, min-file-age");
 	}
 
 	@Test

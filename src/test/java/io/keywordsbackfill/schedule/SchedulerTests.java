@@ -249,7 +249,7 @@ class SchedulerTests {
 				zone, catchUp, maxCatchUp,
 				List.of(new InputDefinition.ChatLog(List.of("exports"), Map.of(), ZoneId.of("UTC"))),
 				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE,
-				ImportWindow.NONE);
+				ImportWindow.NONE, null);
 	}
 
 	/** The job repository's view, kept in memory. */
