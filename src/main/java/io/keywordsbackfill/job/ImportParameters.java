@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
+import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -217,32 +220,41 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 		}
 	}
 
-	public static ImportParameters from(JobParameters params) {
+	public static ImportParameters from(JobParameters jobParameters) {
+		// JobParameters finds a parameter by going through all of them: one pass into a map instead, as a run of a
+		// year of daily files has two parameters per file, and every partition reads them
+		Map<String, String> params = new HashMap<>();
+		for (JobParameter<?> parameter : jobParameters) {
+			if (parameter.value() instanceof String value) {
+				params.put(parameter.name(), value);
+			}
+		}
 		List<Input> inputs = new ArrayList<>();
-		for (int i = 0; params.getString("input." + i + ".format") != null; i++) {
+		for (int i = 0; params.get("input." + i + ".format") != null; i++) {
 			String prefix = "input." + i + ".";
 			List<InputFile> files = new ArrayList<>();
-			for (int j = 0; params.getString(prefix + "file." + j + ".path") != null; j++) {
+			for (int j = 0; params.get(prefix + "file." + j + ".path") != null; j++) {
 				String filePrefix = prefix + "file." + j + ".";
 				files.add(new InputFile(file(params, filePrefix), file(params, filePrefix + "batchInput."),
 						file(params, filePrefix + "errors.")));
 			}
-			inputs.add(new Input(params.getString(prefix + "format"),
-					InputOptions.fromJson(params.getString(prefix + "options")), files));
+			inputs.add(new Input(params.get(prefix + "format"), InputOptions.fromJson(params.get(prefix + "options")),
+					files));
 		}
-		String date = params.getString(LOGICAL_DATE);
-		return new ImportParameters(inputs, instant(params.getString(BATCH_COMPLETED_AT)),
-				ExportedCostPolicy.valueOf(params.getString(EXPORTED_COST, ExportedCostPolicy.FILL_MISSING.name())),
-				UnpricedModelPolicy.valueOf(params.getString(UNPRICED_MODEL, UnpricedModelPolicy.SEND_WITHOUT_COST.name())),
-				params.getString(DEFINITION), date == null ? null : LocalDate.parse(date),
-				Boolean.parseBoolean(params.getString(DRY_RUN)), path(params.getString(DRY_RUN_OUT)),
-				Boolean.parseBoolean(params.getString(RESEND)), params.getString(RUN_ID),
-				new ImportWindow(instant(params.getString(WINDOW_SINCE)), instant(params.getString(WINDOW_BEFORE))));
+		String date = params.get(LOGICAL_DATE);
+		return new ImportParameters(inputs, instant(params.get(BATCH_COMPLETED_AT)),
+				ExportedCostPolicy.valueOf(params.getOrDefault(EXPORTED_COST, ExportedCostPolicy.FILL_MISSING.name())),
+				UnpricedModelPolicy.valueOf(
+						params.getOrDefault(UNPRICED_MODEL, UnpricedModelPolicy.SEND_WITHOUT_COST.name())),
+				params.get(DEFINITION), date == null ? null : LocalDate.parse(date),
+				Boolean.parseBoolean(params.get(DRY_RUN)), path(params.get(DRY_RUN_OUT)),
+				Boolean.parseBoolean(params.get(RESEND)), params.get(RUN_ID),
+				new ImportWindow(instant(params.get(WINDOW_SINCE)), instant(params.get(WINDOW_BEFORE))));
 	}
 
-	private static SourceFile file(JobParameters params, String prefix) {
-		String path = params.getString(prefix + "path");
-		return path == null ? null : new SourceFile(Path.of(path), params.getString(prefix + "sha256"), path);
+	private static SourceFile file(Map<String, String> params, String prefix) {
+		String path = params.get(prefix + "path");
+		return path == null ? null : new SourceFile(Path.of(path), params.get(prefix + "sha256"), path);
 	}
 
 	private static Path path(String value) {
