@@ -103,7 +103,8 @@ public final class KeywordsAiClient implements LogSink {
 		this.userAgent = "keywords-backfill/" + version();
 	}
 
-	private static OkHttpClient.Builder newHttpClient(KeywordsAiProperties properties) {
+	/** A client with the properties' timeouts; without a shared one, a pool of its own. */
+	static OkHttpClient.Builder newHttpClient(KeywordsAiProperties properties) {
 		return new OkHttpClient.Builder().connectTimeout(properties.connectTimeout())
 			.readTimeout(properties.readTimeout())
 			.writeTimeout(properties.readTimeout())

@@ -23,6 +23,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import io.keywordsbackfill.delivery.KeywordsAiHttp;
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.Ledger;
 import io.keywordsbackfill.delivery.PendingDeliveries;
@@ -61,6 +62,12 @@ public class ImportJobConfiguration {
 		return new FingerprintCache(jdbc, clock, properties.fingerprintCache());
 	}
 
+	/** Closed with the application (its idle connections and threads). */
+	@Bean
+	KeywordsAiHttp keywordsAiHttp(KeywordsAiProperties keywordsAi, BackfillProperties properties) {
+		return new KeywordsAiHttp(keywordsAi, properties.maxConcurrency());
+	}
+
 	@Bean
 	Job importJob(JobRepository jobRepository, Step deliverStep, RunOwnerListener runOwnerListener) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(runOwnerListener).start(deliverStep).build();
@@ -70,13 +77,13 @@ public class ImportJobConfiguration {
 	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			ImportPartitioner importPartitioner, BackfillProperties properties, KeywordsAiProperties keywordsAi,
 			PriceCatalog priceCatalog, Ledger ledger, PendingDeliveries pending, RejectStore rejects,
-			StepStatsStore stats, ExecutorService deliveryExecutor, RunResources runResources,
+			StepStatsStore stats, ExecutorService deliveryExecutor, KeywordsAiHttp http, RunResources runResources,
 			MeterRegistry meterRegistry, StepStatsListener stepStatsListener, ProgressReporter progressReporter,
 			DataSource dataSource) {
 		ConnectionPoolCheck.check(dataSource, properties);
 		Step deliverPartitionStep = new PartitionWorkerStep(new PartitionWorkerStep.Parts(jobRepository,
 				transactionManager, properties, keywordsAi, priceCatalog, ledger, pending, rejects, stats,
-				deliveryExecutor, runResources, meterRegistry, stepStatsListener, progressReporter));
+				deliveryExecutor, http, runResources, meterRegistry, stepStatsListener, progressReporter));
 		SimpleAsyncTaskExecutor partitionThreads = new SimpleAsyncTaskExecutor("partition-");
 		partitionThreads.setConcurrencyLimit(properties.partitions());
 		// Log lines of a partition carry the run's context (run id, job), set on the launching thread.

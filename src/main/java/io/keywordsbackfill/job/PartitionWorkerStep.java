@@ -21,6 +21,7 @@ import io.keywordsbackfill.delivery.DeliveryEvents;
 import io.keywordsbackfill.delivery.DeliveryOptions;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
 import io.keywordsbackfill.delivery.KeywordsAiClient;
+import io.keywordsbackfill.delivery.KeywordsAiHttp;
 import io.keywordsbackfill.delivery.KeywordsAiProperties;
 import io.keywordsbackfill.delivery.KeywordsLogWriter;
 import io.keywordsbackfill.delivery.Ledger;
@@ -57,7 +58,7 @@ final class PartitionWorkerStep implements Step {
 	record Parts(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			BackfillProperties properties, KeywordsAiProperties keywordsAi, PriceCatalog priceCatalog, Ledger ledger,
 			PendingDeliveries pending, RejectStore rejects, StepStatsStore stats, ExecutorService deliveryExecutor,
-			RunResources runResources, MeterRegistry meterRegistry, StepStatsListener stepStatsListener,
+			KeywordsAiHttp http, RunResources runResources, MeterRegistry meterRegistry, StepStatsListener stepStatsListener,
 			ProgressReporter progressReporter) {
 	}
 
@@ -136,7 +137,7 @@ final class PartitionWorkerStep implements Step {
 		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
 				ImportJobConfiguration.JOB_NAME);
 		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, null, RetryPolicy.of(keywordsAi.retry()),
+				: new KeywordsAiClient(keywordsAi, this.parts.http().client(), RetryPolicy.of(keywordsAi.retry()),
 						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
 		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);

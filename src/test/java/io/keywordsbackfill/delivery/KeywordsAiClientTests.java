@@ -104,6 +104,43 @@ class KeywordsAiClientTests {
 		assertThat(events.completedStatuses).containsExactly(200);
 	}
 
+	/**
+	 * The partitions of a run each have a client; on the shared HTTP client they use one connection pool, so a
+	 * run of hundreds of files does not open connections (and TLS sessions) per file. Closing a client leaves
+	 * the shared pool open.
+	 */
+	@Test
+	void clientsOnTheSharedHttpClientReuseItsConnections() {
+		KeywordsAiProperties.Retry retry = new KeywordsAiProperties.Retry(Duration.ofMillis(500), 2,
+				Duration.ofSeconds(30), Duration.ofMinutes(5), 0);
+		KeywordsAiProperties properties = new KeywordsAiProperties(server.url("/api").uri(), API_KEY,
+				Duration.ofSeconds(5), Duration.ofSeconds(5), 500, DataSize.ofMegabytes(10), retry);
+		server.enqueue(successes(1));
+		server.enqueue(successes(1));
+		try (KeywordsAiHttp http = new KeywordsAiHttp(properties, 4)) {
+			for (int partition = 0; partition < 2; partition++) {
+				try (KeywordsAiClient own = new KeywordsAiClient(properties, http.client(), RetryPolicy.of(retry),
+						events)) {
+					assertThat(own.send(logs(1))).hasSize(1);
+				}
+			}
+
+			assertThat(http.client().connectionPool().connectionCount()).isEqualTo(1);
+		}
+		assertThat(server.getRequestCount()).isEqualTo(2);
+		assertThat(takeRequest().getConnectionIndex()).isEqualTo(takeRequest().getConnectionIndex());
+	}
+
+	private RecordedRequest takeRequest() {
+		try {
+			return server.takeRequest();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	@Test
 	void readsPerLogResultsOfAMultiStatusAnswer() {
 		server.enqueue(json(207, """
