@@ -105,6 +105,7 @@ public class ImportJobConfiguration {
 			.step(deliverPartitionStep)
 			.gridSize(properties.partitions())
 			.taskExecutor(partitionThreads)
+			.listener(progressReporter.endOfRun())
 			.build();
 	}
 

@@ -38,7 +38,9 @@ import io.keywordsbackfill.source.ProgressAware;
  * Shows how a running step gets on. With {@code backfill.progress=auto} on a terminal ({@link System#console()}
  * present), one line on stderr redrawn with {@code \r} at most about four times a second; otherwise (or with
  * {@code log}) a log line every {@code backfill.progress-interval} and one when the step ends; {@code off}
- * shows nothing.
+ * shows nothing. It listens to the partitions of the {@code deliver} step and adds them up per run; the line
+ * ends when the {@code deliver} step does ({@link #runEnded}), not when the partitions running at some moment
+ * happen to have all ended (with a partition per file, that was many times a run).
  * <p>
  * Records read and their rate are counted as they are read. Bytes, percentage and ETA come
  * from the reader only when it is {@link ProgressAware}; otherwise they are left out rather than guessed. Sent,
@@ -82,6 +84,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	/** What the finished partitions of each run read and delivered. */
 	private final Map<Long, Snapshot> finished = new ConcurrentHashMap<>();
 
+	/** When each run's first partition started: its rate is over the whole run, not over one partition. */
+	private final Map<Long, Instant> runStarted = new ConcurrentHashMap<>();
+
 	private ScheduledExecutorService ticker;
 
 	@Autowired
@@ -115,6 +120,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		Tracker tracker = new Tracker(stepExecution, clock.instant(), MDC.getCopyOfContextMap());
 		trackers.put(stepExecution.getId(), tracker);
 		long run = stepExecution.getJobExecutionId();
+		runStarted.putIfAbsent(run, tracker.started);
 		if (scheduled) {
 			Duration period = (terminal != null) ? LIVE_PERIOD : logInterval;
 			schedules.computeIfAbsent(run, id -> ticker().scheduleAtFixedRate(() -> tickRun(id), period.toMillis(),
@@ -186,29 +192,46 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		if (tracker == null) {
 			return null;
 		}
-		long run = stepExecution.getJobExecutionId();
 		tracker.delivered = stats.find(stepExecution.getId()).orElse(tracker.delivered);
 		synchronized (this) {
-			Snapshot done = snapshot(tracker);
+			finished.merge(stepExecution.getJobExecutionId(), snapshot(tracker), Snapshot::plus);
 			trackers.remove(stepExecution.getId());
-			finished.merge(run, done, Snapshot::plus);
-			if (trackers.values().stream().anyMatch(t -> t.step.getJobExecutionId() == run)) {
-				return null;
-			}
-			ScheduledFuture<?> schedule = schedules.remove(run);
-			if (schedule != null) {
-				schedule.cancel(false);
-			}
-			Snapshot total = finished.remove(run);
-			if (terminal != null) {
-				terminal.print("\r" + line(total) + "\033[K\n");
-				terminal.flush();
-			}
-			else {
-				log.info("Step ended: {}", keyValues(total));
-			}
 		}
 		return null;
+	}
+
+	/** Ends the run's line (or writes its last log line) once its {@code deliver} step has ended. */
+	synchronized void runEnded(long run) {
+		ScheduledFuture<?> schedule = schedules.remove(run);
+		if (schedule != null) {
+			schedule.cancel(false);
+		}
+		Snapshot total = runSnapshot(run);
+		finished.remove(run);
+		runStarted.remove(run);
+		if (total == null) {
+			return;
+		}
+		if (terminal != null) {
+			terminal.print("\r" + line(total) + "\033[K\n");
+			terminal.flush();
+		}
+		else {
+			log.info("Step ended: {}", keyValues(total));
+		}
+	}
+
+	/** A listener for the {@code deliver} step, whose end is the end of the run's line. */
+	StepExecutionListener endOfRun() {
+		return new StepExecutionListener() {
+
+			@Override
+			public ExitStatus afterStep(StepExecution stepExecution) {
+				runEnded(stepExecution.getJobExecutionId());
+				return null;
+			}
+
+		};
 	}
 
 	/** Draws the line of the run that a step belongs to (tests call this; the schedule calls {@link #tickRun}). */
@@ -262,7 +285,10 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		}
 	}
 
-	/** The run's partitions added up: finished ones as they ended, running ones as they are now. */
+	/**
+	 * The run's partitions added up: finished ones as they ended, running ones as they are now; elapsed since
+	 * its first partition started.
+	 */
 	private Snapshot runSnapshot(long run) {
 		Snapshot total = finished.get(run);
 		for (Tracker tracker : trackers.values()) {
@@ -270,7 +296,8 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 				total = (total == null) ? snapshot(tracker) : total.plus(snapshot(tracker));
 			}
 		}
-		return total;
+		Instant started = runStarted.get(run);
+		return (total == null || started == null) ? total : total.elapsedSince(started, clock.instant());
 	}
 
 	private Snapshot snapshot(Tracker tracker) {
@@ -413,6 +440,12 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 					bytes ? bytesTotal + other.bytesTotal : -1,
 					elapsed.compareTo(other.elapsed) >= 0 ? elapsed : other.elapsed, longerEta, sent + other.sent,
 					alreadySent + other.alreadySent, rejected + other.rejected, outsideWindow + other.outsideWindow);
+		}
+
+		/** The same, with the elapsed time of a whole run. */
+		Snapshot elapsedSince(Instant started, Instant now) {
+			return new Snapshot(read, bytesRead, bytesTotal, Duration.between(started, now), eta, sent, alreadySent,
+					rejected, outsideWindow);
 		}
 
 		long percent() {

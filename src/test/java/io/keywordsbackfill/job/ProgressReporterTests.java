@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
@@ -83,8 +84,10 @@ class ProgressReporterTests {
 		reporter.tick(step.getId());
 		assertThat(terminal().split("\r", -1)).hasSize(3);
 
-		// the step's end draws the line a last time and ends it
+		// the partition's end draws nothing yet; the run's end draws the line a last time and ends it
 		reporter.afterStep(step);
+		assertThat(terminal().split("\r", -1)).hasSize(3);
+		reporter.runEnded(step.getJobExecutionId());
 		String ended = terminal();
 		assertThat(ended).endsWith("\033[K\n");
 		reporter.tick(step.getId());
@@ -110,6 +113,32 @@ class ProgressReporterTests {
 		reporter.tick(step.getId());
 
 		assertThat(terminal()).isEqualTo("\rread 10 | 2 rec/s | sent 0 already 0 rejected 0\033[K");
+	}
+
+	/**
+	 * A run with a partition per file: one partition can end before the next starts. The line adds them up over
+	 * the whole run and ends once, when the run's step does.
+	 */
+	@Test
+	void partitionsOneAfterTheOtherMakeOneLineThatEndsWithTheRun() {
+		ProgressReporter reporter = new ProgressReporter(reader, stats, clock, BackfillProperties.Progress.AUTO,
+				Duration.ofSeconds(10), terminal, false);
+		StepExecution second = new StepExecution(step.getId() + 1, "deliver-partition:p001", step.getJobExecution());
+		for (StepExecution partition : List.of(step, second)) {
+			reporter.beforeStep(partition);
+			StepSynchronizationManager.register(partition);
+			clock.advance(Duration.ofSeconds(2));
+			partition.setReadCount(100);
+			reporter.afterChunk(new Chunk<>());
+			reporter.afterStep(partition);
+			StepSynchronizationManager.close();
+		}
+
+		assertThat(terminal()).doesNotContain("\n");
+
+		reporter.runEnded(step.getJobExecutionId());
+
+		assertThat(terminal()).isEqualTo("\rread 200 | 50 rec/s | sent 180 already 10 rejected 6\033[K\n");
 	}
 
 	@Test
@@ -141,6 +170,7 @@ class ProgressReporterTests {
 		reporter.beforeStep(step);
 		reporter.tick(step.getId());
 		reporter.afterStep(step);
+		reporter.runEnded(step.getJobExecutionId());
 
 		assertThat(terminal()).isEmpty();
 	}
