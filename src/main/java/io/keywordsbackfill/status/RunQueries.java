@@ -59,8 +59,9 @@ public class RunQueries {
 	}
 
 	private RunSummary withFiles(RunSummary run) {
-		List<String> files = jdbc.queryForList(
-				"SELECT path FROM backfill_run_files WHERE run_id = ? ORDER BY role", String.class, run.id());
+		List<String[]> roles = jdbc.query("SELECT role, path FROM backfill_run_files WHERE run_id = ?",
+				(rs, i) -> new String[] { rs.getString(1), rs.getString(2) }, run.id());
+		List<String> files = roles.stream().sorted((a, b) -> compareRoles(a[0], b[0])).map((role) -> role[1]).toList();
 		Map<String, String> params = new LinkedHashMap<>();
 		jdbc.query("SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? "
 				+ "AND PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate', 'window.since', 'window.before')",
@@ -123,6 +124,25 @@ public class RunQueries {
 
 	private static Instant instant(Timestamp timestamp) {
 		return timestamp == null ? null : timestamp.toInstant();
+	}
+
+	/**
+	 * Roles in the order the files were given: {@code input.0.file.2} before {@code input.0.file.10}, and a Batch
+	 * file before its companions ({@code input.0.file.2.batchInput}).
+	 */
+	static int compareRoles(String a, String b) {
+		String[] left = a.split("\\.");
+		String[] right = b.split("\\.");
+		for (int i = 0; i < Math.min(left.length, right.length); i++) {
+			boolean numbers = left[i].chars().allMatch(Character::isDigit) && right[i].chars().allMatch(Character::isDigit)
+					&& !left[i].isEmpty() && !right[i].isEmpty();
+			int order = numbers ? Long.compare(Long.parseLong(left[i]), Long.parseLong(right[i]))
+					: left[i].compareTo(right[i]);
+			if (order != 0) {
+				return order;
+			}
+		}
+		return Integer.compare(left.length, right.length);
 	}
 
 	/** Exit messages hold whole stack traces; the first line says what happened. */

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.keywordsbackfill.delivery.RejectStore.StoredReject;
 import io.keywordsbackfill.source.FileChangeGuard;
@@ -75,7 +76,7 @@ public final class StatusRenderer {
 		if (run.definition() != null) {
 			line(text, "definition", run.definition() + (run.logicalDate() != null ? ", night of " + run.logicalDate() : ""));
 		}
-		line(text, "files", run.files() == null || run.files().isEmpty() ? "-" : String.join(", ", run.files()));
+		line(text, "files", files(run.files()));
 		if (run.window() != null) {
 			line(text, "window", run.window() + " (only calls completed in it are sent)");
 		}
@@ -122,10 +123,7 @@ public final class StatusRenderer {
 			line(text, "reject reasons", reasons.toString());
 		}
 		if (run.steps() != null) {
-			for (RunSummary.StepSummary step : run.steps()) {
-				line(text, "step " + step.name(), step.status() + ", read " + step.readCount() + ", " + step.commitCount()
-						+ " commits, " + step.rollbackCount() + " rollbacks");
-			}
+			steps(text, run.steps());
 		}
 		if (run.exitMessage() != null && !"COMPLETED".equals(run.status())) {
 			line(text, "error", run.exitMessage());
@@ -139,6 +137,46 @@ public final class StatusRenderer {
 			line(text, "next", "fix the cause, then 'restart " + run.id() + "' (continues from the last committed chunk)");
 		}
 		return text.toString();
+	}
+
+	/** Past this many, a run's files and partitions are summed up (a year of daily files is hundreds). */
+	static final int LISTED = 12;
+
+	static String files(List<String> files) {
+		if (files == null || files.isEmpty()) {
+			return "-";
+		}
+		if (files.size() <= LISTED) {
+			return String.join(", ", files);
+		}
+		return files.size() + " files: " + String.join(", ", files.subList(0, 3)) + ", ... " + files.get(files.size() - 1)
+				+ " ('status ID --json' lists them all)";
+	}
+
+	/**
+	 * Each step on a line; past {@link #LISTED} partitions, the partitions added up on one line, and those that
+	 * did not complete each on its own.
+	 */
+	static void steps(StringBuilder text, List<RunSummary.StepSummary> steps) {
+		List<RunSummary.StepSummary> partitions = steps.stream().filter((step) -> step.name().contains(":")).toList();
+		boolean sumUp = partitions.size() > LISTED;
+		for (RunSummary.StepSummary step : steps) {
+			if (!sumUp || !step.name().contains(":") || !"COMPLETED".equals(step.status())) {
+				line(text, "step " + step.name(), step.status() + ", read " + step.readCount() + ", " + step.commitCount()
+						+ " commits, " + step.rollbackCount() + " rollbacks");
+			}
+		}
+		if (sumUp) {
+			Map<String, Long> byStatus = new TreeMap<>();
+			partitions.forEach((step) -> byStatus.merge(step.status(), 1L, Long::sum));
+			StringBuilder statuses = new StringBuilder();
+			byStatus.forEach((status, n) -> statuses.append(statuses.isEmpty() ? "" : ", ").append(n).append(' ').append(status));
+			line(text, "partitions", partitions.size() + " (" + statuses + "), read "
+					+ partitions.stream().mapToLong(RunSummary.StepSummary::readCount).sum() + ", "
+					+ partitions.stream().mapToLong(RunSummary.StepSummary::commitCount).sum() + " commits, "
+					+ partitions.stream().mapToLong(RunSummary.StepSummary::rollbackCount).sum() + " rollbacks"
+					+ (byStatus.size() > 1 || !byStatus.containsKey("COMPLETED") ? "; those not completed are listed above" : ""));
+		}
 	}
 
 	public static String rejectsTable(List<StoredReject> rejects) {
