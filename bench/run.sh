@@ -11,6 +11,8 @@
 #      BENCH_SINGLE_CAP (2000, records for the single-log peer without latency)
 #      BENCH_SINGLE_CAP_LATENCY (300, records for the single-log peer when latency > 0)
 #      BENCH_PEERS (1; 0 = import only, e.g. for the RSS check at 1,000,000)  BENCH_TIMEOUT (1800 s per run)
+#      BENCH_FILES (1; F > 1 = the import reads the same records split into F files of a directory, as a year
+#      of daily exports; the peers still read the one file)
 #      BENCH_JAR (target/keywords-backfill.jar)  BACKFILL_CHUNK_SIZE, BACKFILL_CONCURRENCY,
 #      KEYWORDSAI_MAX_BATCH_LOGS are passed through to the import.
 #      STUB_JAVA_OPTS (JVM options for the stub, e.g. a profiler agent)
@@ -25,8 +27,10 @@ SINGLE_CAP="${BENCH_SINGLE_CAP:-2000}"
 SINGLE_CAP_LAT="${BENCH_SINGLE_CAP_LATENCY:-300}"
 PEERS="${BENCH_PEERS:-1}"
 TIMEOUT="${BENCH_TIMEOUT:-1800}"
+FILES="${BENCH_FILES:-1}"
 [[ "$N" =~ ^[0-9]+$ && "$N" -gt 0 ]] || die "N must be a positive integer"
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -gt 0 ]] || die "BENCH_RUNS must be a positive integer"
+[[ "$FILES" =~ ^[0-9]+$ && "$FILES" -gt 0 && "$FILES" -le "$N" ]] || die "BENCH_FILES must be from 1 to N"
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
 LOGDIR="$OUT/logs/run-$STAMP"
@@ -77,6 +81,15 @@ export KEYWORDS_BACKFILL_JAR="$JAR" KEYWORDS_BACKFILL_CACHE="$OUT/cache"
 compile_bench
 ensure_jar
 DATA="$(generate_data "$N")"
+IMPORT_INPUT="$DATA"
+if (( FILES > 1 )); then
+	# the same records, split into FILES files of (nearly) equal line counts
+	IMPORT_INPUT="$OUT/data/together-batch-$N-in-$FILES-files"
+	if [[ "$(find "$IMPORT_INPUT" -name '*.jsonl' 2>/dev/null | wc -l)" != "$FILES" ]]; then
+		rm -rf "$IMPORT_INPUT" && mkdir -p "$IMPORT_INPUT"
+		split -n "l/$FILES" -d -a 4 --additional-suffix=.jsonl "$DATA" "$IMPORT_INPUT/day-"
+	fi
+fi
 # Warm-up, not timed: the launcher unpacks the jar and its first import writes the class-data-sharing
 # archive, as a user's first import does once. Here that is an import of the first 2,000 records.
 head -n 2000 "$DATA" > "$OUT/work/warm-up.jsonl"
@@ -95,6 +108,7 @@ BYTES=$(stat -c %s "$DATA")
 	echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')  jar $(stat -c %y "$JAR" | cut -d. -f1)"
 	echo "host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1)"
 	echo "data: $N records, $(awk -v b="$BYTES" 'BEGIN {printf "%.1f MB", b/1e6}') ($DATA)"
+	if (( FILES > 1 )); then echo "import input: the same records in $FILES files ($IMPORT_INPUT)"; fi
 	echo "runs per measurement: $RUNS (median); latency scenarios (ms): $LATENCIES"
 	echo "import: bin/keywords-backfill, JAVA_OPTS='${JAVA_OPTS:--Xmx256m}' BACKFILL_CHUNK_SIZE=${BACKFILL_CHUNK_SIZE:-default}" \
 		"BACKFILL_CONCURRENCY=${BACKFILL_CONCURRENCY:-default} KEYWORDSAI_MAX_BATCH_LOGS=${KEYWORDSAI_MAX_BATCH_LOGS:-default}"
@@ -123,7 +137,7 @@ for L in $LATENCIES; do
 		# shellcheck disable=SC2086
 		pushd "$OUT/work" >/dev/null # the import's working directory (./data etc. stay out of the repo)
 		measure "$lf" env $(import_env "$db" "$PORT") JAVA_OPTS="${JAVA_OPTS:--Xmx256m}" \
-			"$LAUNCHER" import --format together-batch "$DATA"
+			"$LAUNCHER" import --format together-batch "$IMPORT_INPUT"
 		popd >/dev/null
 		drop_db "$db"
 		st=$(stub_stats "$PORT")
