@@ -19,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param chunkSize records per chunk: one transaction, one checkpoint of the reader position
  * @param partitions how many partitions (files, or line-aligned byte ranges of a large file) are read and
  * delivered at once, each with its own restart position
- * @param minPartitionBytes a plain file is cut into ranges no smaller than this
+ * @param minPartitionBytes a plain file is cut into ranges no smaller than this; smaller files are read a few
+ * consecutive ones to a partition, up to this size
  * @param concurrency requests in flight at the start (all partitions together)
  * @param maxConcurrency the most requests in flight that adaptive concurrency may reach
  * @param adaptiveConcurrency grow the limit while latency is steady, cut it on 429/503 or rising latency

@@ -1,6 +1,8 @@
 package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -8,33 +10,69 @@ import io.keywordsbackfill.source.FileRange;
 import io.keywordsbackfill.source.SourceFile;
 
 /**
- * What one worker step reads: a file, or a line-aligned byte range of it, in a given format. Stored in
- * the worker's step execution context (keys {@code partition.*}), so a restart reads the same partition.
+ * What one worker step reads, in a given format: consecutive whole files of one input, read one after the
+ * other, or a line-aligned byte range of one file. Stored in the worker's step execution context (keys
+ * {@code partition.*}), so a restart reads the same partition.
+ * <p>
+ * The first file is stored under the keys a partition of one file always had ({@code partition.file},
+ * {@code partition.sha256}, {@code partition.batchInput}, {@code partition.batchInputSha256}), the others
+ * under the same keys suffixed with {@code .<index>}, and their number under {@code partition.files}: a
+ * context saved before partitions held several files reads back as a partition of one.
  *
  * @param format the input format
  * @param options how to read it (JSON of {@link InputOptions})
- * @param file the file
- * @param batchInput the Batch input file to join with, or null
- * @param range the part of the file
+ * @param files the files, in the order they are read; at least one, exactly one for a byte range
+ * @param range the part of the file (a partition of several files reads them whole)
  * @param errorsOf for a Batch error file, the output file of the same batch (its completions give the error
  * lines a time); else null
  */
-record Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range,
-		SourceFile errorsOf) {
+record Partition(String format, String options, List<Member> files, FileRange range, SourceFile errorsOf) {
+
+	/**
+	 * One file of a partition.
+	 * @param file the file
+	 * @param batchInput the Batch input file to join it with, or null
+	 */
+	record Member(SourceFile file, SourceFile batchInput) {
+	}
+
+	Partition {
+		files = List.copyOf(files);
+		if (files.isEmpty()) {
+			throw new IllegalArgumentException("a partition needs a file");
+		}
+		if (files.size() > 1 && (!FileRange.WHOLE.equals(range) || errorsOf != null)) {
+			throw new IllegalArgumentException("only whole files of one input are read in sequence");
+		}
+	}
+
+	Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range,
+			SourceFile errorsOf) {
+		this(format, options, List.of(new Member(file, batchInput)), range, errorsOf);
+	}
 
 	Partition(String format, String options, SourceFile file, SourceFile batchInput, FileRange range) {
 		this(format, options, file, batchInput, range, null);
+	}
+
+	/** A partition that reads {@code files} whole, one after the other. */
+	static Partition sequence(String format, String options, List<Member> files) {
+		return new Partition(format, options, files, FileRange.WHOLE, null);
 	}
 
 	ExecutionContext toContext() {
 		ExecutionContext context = new ExecutionContext();
 		context.putString("partition.format", format);
 		context.putString("partition.options", options);
-		context.putString("partition.file", file.displayName());
-		context.putString("partition.sha256", file.fingerprint());
-		if (batchInput != null) {
-			context.putString("partition.batchInput", batchInput.displayName());
-			context.putString("partition.batchInputSha256", batchInput.fingerprint());
+		context.putInt("partition.files", files.size());
+		for (int i = 0; i < files.size(); i++) {
+			Member member = files.get(i);
+			context.putString(key("partition.file", i), member.file().displayName());
+			context.putString(key("partition.sha256", i), member.file().fingerprint());
+			if (member.batchInput() != null) {
+				context.putString(key("partition.batchInput", i), member.batchInput().displayName());
+				context.putString(key("partition.batchInputSha256", i), member.batchInput().fingerprint());
+			}
 		}
 		context.putLong("partition.start", range.startOffset());
 		context.putLong("partition.startLine", range.startLine());
@@ -47,12 +85,22 @@ record Partition(String format, String options, SourceFile file, SourceFile batc
 	}
 
 	static Partition from(ExecutionContext context) {
-		return new Partition(context.getString("partition.format"), context.getString("partition.options"),
-				file(context.getString("partition.file"), context.getString("partition.sha256")),
-				file(context.getString("partition.batchInput", null), context.getString("partition.batchInputSha256", null)),
+		int count = context.containsKey("partition.files") ? context.getInt("partition.files") : 1;
+		List<Member> files = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			files.add(new Member(
+					file(context.getString(key("partition.file", i)), context.getString(key("partition.sha256", i))),
+					file(context.getString(key("partition.batchInput", i), null),
+							context.getString(key("partition.batchInputSha256", i), null))));
+		}
+		return new Partition(context.getString("partition.format"), context.getString("partition.options"), files,
 				new FileRange(context.getLong("partition.start"), context.getLong("partition.startLine"),
 						context.getLong("partition.end")),
 				file(context.getString("partition.errorsOf", null), context.getString("partition.errorsOfSha256", null)));
+	}
+
+	private static String key(String key, int index) {
+		return (index == 0) ? key : key + "." + index;
 	}
 
 	private static SourceFile file(String path, String sha256) {

@@ -40,6 +40,7 @@ import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.source.BatchCompletion;
 import io.keywordsbackfill.source.ChatLogItemReader;
 import io.keywordsbackfill.source.FileChangeGuard;
+import io.keywordsbackfill.source.FileSequenceReader;
 import io.keywordsbackfill.source.LineReader;
 import io.keywordsbackfill.source.TogetherBatchItemReader;
 import io.keywordsbackfill.source.UsageCsvItemReader;
@@ -99,18 +100,40 @@ final class PartitionWorkerStep implements Step {
 		}
 	}
 
-	private static ItemStreamReader<SourceItem> reader(Partition partition) {
-		return FileChangeGuard.around(formatReader(partition), partition.file(), partition.batchInput());
+	/**
+	 * The partition's files read one after the other, each checked for changes while it is read; a byte range
+	 * or an error file is a sequence of one.
+	 */
+	private static FileSequenceReader reader(Partition partition) {
+		InputOptions options = InputOptions.fromJson(partition.options());
+		List<Partition.Member> files = partition.files();
+		return new FileSequenceReader(FileSequenceReader.DEFAULT_NAME, readerName(partition.format()),
+				files.stream().map(Partition.Member::file).toList(), (index, name) -> {
+					Partition.Member member = files.get(index);
+					return FileChangeGuard.around(formatReader(partition, options, member, name), member.file(),
+							member.batchInput());
+				});
 	}
 
-	private static ItemStreamReader<SourceItem> formatReader(Partition partition) {
-		InputOptions options = InputOptions.fromJson(partition.options());
+	private static String readerName(String format) {
+		return switch (format) {
+			case "together-batch" -> TogetherBatchItemReader.DEFAULT_NAME;
+			case "chat-log" -> ChatLogItemReader.DEFAULT_NAME;
+			case "usage-csv" -> UsageCsvItemReader.DEFAULT_NAME;
+			default -> throw new IllegalArgumentException("unknown format: " + format);
+		};
+	}
+
+	private static ItemStreamReader<SourceItem> formatReader(Partition partition, InputOptions options,
+			Partition.Member member, String name) {
 		return switch (partition.format()) {
-			case "together-batch" -> new TogetherBatchItemReader(TogetherBatchItemReader.DEFAULT_NAME, partition.file(),
-					partition.batchInput(), null, LineReader.DEFAULT_MAX_LINE_BYTES)
+			case "together-batch" -> new TogetherBatchItemReader(name, member.file(), member.batchInput(), null,
+					LineReader.DEFAULT_MAX_LINE_BYTES)
 				.onlyRange(partition.range());
-			case "chat-log" -> new ChatLogItemReader(partition.file(), options.chatLog());
-			case "usage-csv" -> new UsageCsvItemReader(partition.file(), options.usageCsv());
+			case "chat-log" -> new ChatLogItemReader(name, member.file(), options.chatLog(),
+					LineReader.DEFAULT_MAX_LINE_BYTES);
+			case "usage-csv" -> new UsageCsvItemReader(name, member.file(), options.usageCsv(),
+					LineReader.DEFAULT_MAX_LINE_BYTES);
 			default -> throw new IllegalArgumentException("unknown format: " + partition.format());
 		};
 	}

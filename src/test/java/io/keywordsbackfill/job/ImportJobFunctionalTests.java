@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -100,6 +101,9 @@ abstract class ImportJobFunctionalTests {
 
 	@Autowired
 	ReplayService replay;
+
+	@Autowired
+	JobRepository jobRepository;
 
 	@Autowired
 	KeywordsAiProperties keywordsAiProperties;
@@ -354,6 +358,91 @@ abstract class ImportJobFunctionalTests {
 		assertThat(keywordsAi.storedCounts()).hasSize(100).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(100);
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	/**
+	 * Many small files (daily exports) are read a few consecutive files per partition, so that chunks and
+	 * batches span files; every record is still sent once.
+	 */
+	@Test
+	void manySmallFilesAreReadByFewerPartitionsThanFilesAndEachRecordIsSentOnce() throws Exception {
+		// given: 30 gzipped files of 15 calls, about 500 bytes each
+		ImportParameters params = dailyFiles(30, 15);
+
+		// when
+		LaunchOutcome outcome = launcher.launch(params);
+
+		// then
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		long partitions = jdbc.queryForObject("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION "
+				+ "WHERE STEP_NAME LIKE 'deliver-partition:%'", Long.class);
+		assertThat(partitions).isBetween(3L, 10L);
+		// a partition read more than one file
+		assertThat(jdbc.queryForObject("SELECT MAX(READ_COUNT) FROM BATCH_STEP_EXECUTION "
+				+ "WHERE STEP_NAME LIKE 'deliver-partition:%'", Long.class)).isGreaterThan(15);
+		assertThat(keywordsAi.storedCounts()).hasSize(450).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().read()).isEqualTo(450);
+		assertThat(summary.counts().sent()).isEqualTo(450);
+		assertThat(summary.files()).hasSize(30);
+	}
+
+	/**
+	 * A run of grouped files that fails part way resumes each partition in the file and at the line where it
+	 * stopped: what was read before is not read again, and every record is stored once.
+	 */
+	@Test
+	void aFailedRunOfGroupedFilesResumesInTheFileWhereEachPartitionStopped() throws Exception {
+		// given: 12 files of 25 calls, 3 or 4 to a partition; the server accepts 20 requests (of 5 logs), then 503
+		ImportParameters params = dailyFiles(12, 25);
+		keywordsAi.script(n -> n > 20 ? new MockResponse.Builder().code(503).body("down").build() : null);
+
+		// when
+		LaunchOutcome failed = launcher.launch(params);
+
+		// then: 9 or 10 chunks of 10 calls were committed by at most 4 partitions, so one of them at least
+		// stopped past its first file
+		assertThat(failed.execution().getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(partitionCount("WRITE_COUNT", failed.execution().getId(), true)).isBetween(3L, 4L);
+		long written = partitionCount("WRITE_COUNT", failed.execution().getId(), false);
+		assertThat(written).isBetween(90L, 100L);
+		assertThat(jobRepository.getJobExecution(failed.execution().getId()).getStepExecutions())
+			.filteredOn(step -> step.getStepName().startsWith(ImportJobConfiguration.PARTITION_STEP_NAME + ":"))
+			.anySatisfy(step -> assertThat(step.getExecutionContext().getInt("fileSequence.index", 0)).isPositive());
+
+		// when: the server is back
+		keywordsAi.script(n -> null);
+		LaunchOutcome resumed = launcher.launch(params);
+
+		// then: only what was not committed is read again; every record is stored once
+		assertThat(resumed.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(resumed.execution().getJobInstance().getId()).isEqualTo(failed.execution().getJobInstance().getId());
+		assertThat(partitionCount("READ_COUNT", resumed.execution().getId(), false)).isEqualTo(300 - written);
+		assertThat(keywordsAi.storedCounts()).hasSize(300).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(300);
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	/** The sum of a count column over the run's partitions, or (with {@code steps}) how many there are. */
+	long partitionCount(String column, long jobExecutionId, boolean steps) {
+		return jdbc.queryForObject("SELECT " + (steps ? "COUNT(*)" : "SUM(" + column + ")")
+				+ " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? AND STEP_NAME LIKE 'deliver-partition:%'",
+				Long.class, jobExecutionId);
+	}
+
+	/** {@code files} gzipped output files of {@code calls} calls each, with ids unique to each file. */
+	ImportParameters dailyFiles(int files, int calls) throws IOException {
+		List<ImportParameters.InputFile> inputFiles = new java.util.ArrayList<>();
+		for (int i = 0; i < files; i++) {
+			Path plain = TogetherBatchFiles.output(dir.resolve(String.format("day-%02d.jsonl", i)),
+					String.format("day%02d", i), 0, calls);
+			Path gzipped = dir.resolve(plain.getFileName() + ".gz");
+			try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzipped))) {
+				out.write(Files.readAllBytes(plain));
+			}
+			inputFiles.add(ImportParameters.InputFile.of(SourceFile.of(gzipped)));
+		}
+		return ImportParameters.adHoc(new ImportParameters.Input("together-batch", InputOptions.NONE, inputFiles), null);
 	}
 
 	@Test
