@@ -19,10 +19,11 @@ import io.keywordsbackfill.source.SourceFile;
 /**
  * Plans the partitions of an import: a large plain Together Batch file is cut into line-aligned byte ranges
  * so that {@code gridSize} partitions can share it; each Batch error file is a partition of its own; the
- * other files, read whole, are grouped: consecutive files of one input, up to about
- * {@code minRangeBytes}, are read one after the other by one partition, so that a run of many small files
- * does not pay a partition's start and a round trip per file. (A CSV record may span lines, so a CSV file is never cut; chat-log
- * files are read whole too.) Spring Batch calls this once per run; a restart reuses the stored partitions.
+ * other files, read whole, are grouped: consecutive files of one input, up to about {@code minRangeBytes},
+ * are read one after the other by one partition, so that a run of many small files does not pay a
+ * partition's start and a round trip per file. (A CSV record may span lines, so a CSV file is never cut;
+ * chat-log files are read whole too.) Spring Batch calls this once per run; a restart reuses the stored
+ * partitions.
  */
 class ImportPartitioner implements Partitioner {
 
