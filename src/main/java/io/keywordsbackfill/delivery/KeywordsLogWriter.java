@@ -3,6 +3,7 @@ package io.keywordsbackfill.delivery;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	/** Ids that killed executions left in flight, shared by the run's partitions (see {@link PendingDeliveries}). */
 	private final Set<String> inDoubtIds;
 
+	/** Source ids that the run's partitions are delivering now (shared, thread-safe). */
+	private final Set<String> claims;
+
 	private final DeliveryOptions options;
 
 	private final long jobExecutionId;
@@ -84,8 +88,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	 */
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
-			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds, DeliveryOptions options,
-			long jobExecutionId, long stepExecutionId) {
+			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds, Set<String> claims,
+			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
@@ -96,6 +100,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
 		this.inDoubtIds = inDoubtIds;
+		this.claims = claims;
 		this.throttle = throttle;
 		this.options = options;
 		this.jobExecutionId = jobExecutionId;
@@ -122,6 +127,43 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 				outsideWindow++;
 			}
 		}
+		List<String> claimed = claim(logs, unsendable);
+		try {
+			deliver(chunk.size(), logs, unsendable, outsideWindow);
+		}
+		finally {
+			claimed.forEach(this.claims::remove);
+		}
+	}
+
+	/**
+	 * Claims the chunk's source ids for this partition while it delivers them; an id another partition of the run
+	 * holds (the same call in another file of the run, read at the same moment) becomes a
+	 * {@code DUPLICATE_SOURCE_ID} reject, as a repeat within a partition does: the other partition sends or rejects
+	 * its copy. Without this, both found the id in neither the ledger nor their chunk, and both sent it. Claimed
+	 * before the ledger is asked, so that an id whose claim another partition has released is found there: the
+	 * ids a batch had accepted are committed to the ledger before its partition lets them go.
+	 * @return the ids claimed, to release after delivery
+	 */
+	private List<String> claim(Map<String, MappedLog> logs, List<RejectedRecord> unsendable) {
+		List<String> claimed = new ArrayList<>(logs.size());
+		for (Iterator<MappedLog> it = logs.values().iterator(); it.hasNext();) {
+			MappedLog mapped = it.next();
+			if (this.claims.add(mapped.sourceId())) {
+				claimed.add(mapped.sourceId());
+			}
+			else {
+				it.remove();
+				unsendable.add(new RejectedRecord(mapped.position(), mapped.sourceId(), RejectReason.DUPLICATE_SOURCE_ID,
+						"the same source id is being sent by another partition of this run (another file holds it too)",
+						LogJson.toJson(mapped.log())));
+			}
+		}
+		return claimed;
+	}
+
+	private void deliver(int records, Map<String, MappedLog> logs, List<RejectedRecord> unsendable, long outsideWindow)
+			throws Exception {
 		long alreadySent = 0;
 		if (!options.resend() && !logs.isEmpty()) {
 			Set<String> accepted = ledger.findAccepted(logs.keySet());
@@ -205,7 +247,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		if (!apiRejects.isEmpty()) {
 			rejectedByReason.merge(RejectReason.API_REJECTED.code(), (long) apiRejects.size(), Long::sum);
 		}
-		events.chunkDelivered(chunk.size(), chunkStats, rejectedByReason);
+		events.chunkDelivered(records, chunkStats, rejectedByReason);
 		if (!apiRejects.isEmpty()) {
 			log.warn("Keywords AI rejected {} log(s) of this chunk; see 'rejects {}'", apiRejects.size(),
 					jobExecutionId);

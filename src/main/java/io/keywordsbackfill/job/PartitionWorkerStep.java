@@ -169,7 +169,8 @@ final class PartitionWorkerStep implements Step {
 				this.parts.properties().inDoubt() == BackfillProperties.InDoubt.RESEND);
 		return new KeywordsLogWriter(this.parts.ledger(), this.parts.pending(), this.parts.rejects(), this.parts.stats(),
 				logSink, deliveryCounters, deliveryEvents, ownTransaction, this.parts.deliveryExecutor(), throttle,
-				runResources.inDoubt(stepExecution.getJobExecutionId()), options, stepExecution.getJobExecutionId(),
+				runResources.inDoubt(stepExecution.getJobExecutionId()),
+				runResources.claims(stepExecution.getJobExecutionId()), options, stepExecution.getJobExecutionId(),
 				stepExecution.getId());
 	}
 

@@ -31,6 +31,8 @@ class RunResources {
 
 	private final Map<Long, Set<String>> inDoubt = new ConcurrentHashMap<>();
 
+	private final Map<Long, Set<String>> claims = new ConcurrentHashMap<>();
+
 	private final PendingDeliveries pending;
 
 	RunResources(BackfillProperties properties, PendingDeliveries pending) {
@@ -41,6 +43,14 @@ class RunResources {
 	/** The ids that killed executions left in flight, read once per run and shared by its partitions. */
 	Set<String> inDoubt(long jobExecutionId) {
 		return this.inDoubt.computeIfAbsent(jobExecutionId, this.pending::inDoubt);
+	}
+
+	/**
+	 * The source ids the run's partitions are delivering at this moment (at most a chunk per partition), so that
+	 * two partitions never send one id at once.
+	 */
+	Set<String> claims(long jobExecutionId) {
+		return this.claims.computeIfAbsent(jobExecutionId, id -> ConcurrentHashMap.newKeySet());
 	}
 
 	DeliveryThrottle forRun(long jobExecutionId) {
@@ -59,6 +69,7 @@ class RunResources {
 	void finished(long jobExecutionId) {
 		this.throttles.remove(jobExecutionId);
 		this.inDoubt.remove(jobExecutionId);
+		this.claims.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();

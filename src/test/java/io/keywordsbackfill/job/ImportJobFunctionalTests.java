@@ -23,7 +23,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -514,6 +518,53 @@ abstract class ImportJobFunctionalTests {
 		assertThat(again.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(keywordsAi.storedCounts()).hasSize(120).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	/**
+	 * Two files of one run with the same calls, read by two partitions at once (overlapping exports): the batch
+	 * with the shared ids is held by the server until the other partition has sent, so both have looked in the
+	 * ledger before either committed. Each call is still stored once; the second copy is a reject.
+	 */
+	@Test
+	void twoPartitionsHoldingTheSameCallsAtOnceSendEachCallOnce() throws Exception {
+		Path first = dir.resolve("first.jsonl");
+		Files.writeString(first, IntStream.concat(IntStream.range(0, 5), IntStream.range(20, 25))
+			.mapToObj((i) -> TogetherBatchFiles.outputLine("same", i) + "\n").collect(Collectors.joining()));
+		Path second = TogetherBatchFiles.output(dir.resolve("second.jsonl"), "same", 0, 10);
+		Set<String> filesSent = ConcurrentHashMap.newKeySet();
+		CountDownLatch bothSent = new CountDownLatch(1);
+		keywordsAi.scriptRequests(request -> {
+			JsonNode logs = JSON.readTree(request.getBody().utf8()).path("logs");
+			filesSent.add(logs.path(0).path("metadata").path("backfill_file").asString());
+			if (filesSent.size() == 2) {
+				bothSent.countDown();
+			}
+			boolean shared = false;
+			for (JsonNode log : logs) {
+				shared |= log.path("custom_identifier").asString().equals("together-request:same-0");
+			}
+			if (shared) {
+				try {
+					bothSent.await(30, TimeUnit.SECONDS); // bounded only so that a regression fails instead of hanging
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return null;
+		});
+		ImportParameters params = ImportParameters.adHoc(new ImportParameters.Input("together-batch", InputOptions.NONE,
+				List.of(ImportParameters.InputFile.of(SourceFile.of(first)), ImportParameters.InputFile.of(SourceFile.of(second)))),
+				null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT STEP_NAME) FROM BATCH_STEP_EXECUTION "
+				+ "WHERE STEP_NAME LIKE 'deliver-partition:%'", Long.class)).isEqualTo(2);
+		assertThat(keywordsAi.storedCounts()).hasSize(15).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		assertThat(rejects.findByRun(outcome.execution().getId())).hasSize(5)
+			.allSatisfy((reject) -> assertThat(reject.message()).contains("being sent by another partition of this run"));
 	}
 
 	static void appendOutput(Path file, String prefix, int from, int count) {

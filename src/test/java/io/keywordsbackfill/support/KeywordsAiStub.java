@@ -32,6 +32,8 @@ public class KeywordsAiStub extends Dispatcher {
 
 	private volatile Function<Integer, MockResponse> script = n -> null;
 
+	private volatile Function<RecordedRequest, MockResponse> requestScript = request -> null;
+
 	private final AtomicInteger requestCount = new AtomicInteger();
 
 	private final List<Long> arrivalNanos = Collections.synchronizedList(new ArrayList<>());
@@ -43,12 +45,23 @@ public class KeywordsAiStub extends Dispatcher {
 		this.script = script;
 	}
 
+	/**
+	 * Scripts the answer by the request itself (asked before {@link #script}); it may also hold the answer back
+	 * (requests are served on threads of their own). Returning null goes on as without it.
+	 */
+	public void scriptRequests(Function<RecordedRequest, MockResponse> script) {
+		this.requestScript = script;
+	}
+
 	@Override
 	public MockResponse dispatch(RecordedRequest request) {
 		arrivalNanos.add(System.nanoTime());
 		requests.add(request);
 		int n = requestCount.incrementAndGet();
-		MockResponse scripted = script.apply(n);
+		MockResponse scripted = requestScript.apply(request);
+		if (scripted == null) {
+			scripted = script.apply(n);
+		}
 		if (scripted != null) {
 			return scripted;
 		}
@@ -97,6 +110,7 @@ public class KeywordsAiStub extends Dispatcher {
 		storedBySourceId.clear();
 		requestCount.set(0);
 		script = n -> null;
+		requestScript = request -> null;
 	}
 
 }
