@@ -14,6 +14,8 @@
 #      KILL_WINDOW_MS ("FROM TO": kill between FROM and TO ms after start; default: measured by a calibration run,
 #      from the first stored log to the end of the run)  BENCH_PORT (18282)  BENCH_JAR  JAVA_OPTS
 #      BACKFILL_CHUNK_SIZE, BACKFILL_CONCURRENCY, KEYWORDSAI_MAX_BATCH_LOGS are passed through to the import.
+#      KILL_FILES (1; F > 1 = the import reads the same records split into F files of a directory, which
+#      partitions read several at a time, so kills land inside groups of files)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -24,9 +26,11 @@ MAX_RERUNS="${KILL_MAX_RERUNS:-5}"
 TIMEOUT="${KILL_TIMEOUT:-600}"
 PORT="${BENCH_PORT:-18282}"
 MODE="${KILL_MODE:-mixed}"
+FILES="${KILL_FILES:-1}"
 [[ "$MODE" =~ ^(time|progress|mixed)$ ]] || die "KILL_MODE must be time, progress or mixed"
 [[ "$TRIALS" =~ ^[0-9]+$ && "$TRIALS" -gt 0 ]] || die "TRIALS must be a positive integer"
 [[ "$N" =~ ^[0-9]+$ && "$N" -gt 0 ]] || die "N must be a positive integer"
+[[ "$FILES" =~ ^[0-9]+$ && "$FILES" -gt 0 && "$FILES" -le "$N" ]] || die "KILL_FILES must be from 1 to N"
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
 DIR="$OUT/kill-$STAMP"
@@ -44,6 +48,9 @@ trap 'exit 130' INT TERM
 compile_bench
 ensure_jar
 DATA="$(generate_data "$N")"
+if (( FILES > 1 )); then
+	DATA="$(split_data "$DATA" "$FILES")"
+fi
 
 # the import command, identical for the first run and every re-run: through the launcher, for its JVM settings
 # (collector, JIT), as users run large imports; without its class-data-sharing cache, so that it always execs

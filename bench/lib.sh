@@ -40,6 +40,16 @@ ensure_jar() {
 	[[ -f "$JAR" ]] || die "build did not produce $JAR"
 }
 
+# split_data FILE F -> prints the path of a directory holding FILE's lines split into F files (cached)
+split_data() {
+	local dir="${1%.jsonl}-in-$2-files"
+	if [[ "$(find "$dir" -name '*.jsonl' 2>/dev/null | wc -l)" != "$2" ]]; then
+		rm -rf "$dir" && mkdir -p "$dir"
+		split -n "l/$2" -d -a 4 --additional-suffix=.jsonl "$1" "$dir/day-"
+	fi
+	echo "$dir"
+}
+
 # generate_data N -> prints the path of a (cached, deterministic) data file with N records
 generate_data() {
 	local n="$1" f="$OUT/data/together-batch-$1.jsonl"

@@ -84,11 +84,7 @@ DATA="$(generate_data "$N")"
 IMPORT_INPUT="$DATA"
 if (( FILES > 1 )); then
 	# the same records, split into FILES files of (nearly) equal line counts
-	IMPORT_INPUT="$OUT/data/together-batch-$N-in-$FILES-files"
-	if [[ "$(find "$IMPORT_INPUT" -name '*.jsonl' 2>/dev/null | wc -l)" != "$FILES" ]]; then
-		rm -rf "$IMPORT_INPUT" && mkdir -p "$IMPORT_INPUT"
-		split -n "l/$FILES" -d -a 4 --additional-suffix=.jsonl "$DATA" "$IMPORT_INPUT/day-"
-	fi
+	IMPORT_INPUT="$(split_data "$DATA" "$FILES")"
 fi
 # Warm-up, not timed: the launcher unpacks the jar and its first import writes the class-data-sharing
 # archive, as a user's first import does once. Here that is an import of the first 2,000 records.
