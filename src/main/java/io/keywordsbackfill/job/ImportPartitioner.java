@@ -38,10 +38,14 @@ class ImportPartitioner implements Partitioner {
 
 	@Override
 	public Map<String, ExecutionContext> partition(int gridSize) {
+		// each file's size read once, so the planning sees one size per file even if it is being written
+		Map<ImportParameters.InputFile, Long> sizeOf = new LinkedHashMap<>();
 		long totalBytes = 0;
 		for (ImportParameters.Input input : this.parameters.inputs()) {
 			for (ImportParameters.InputFile file : input.files()) {
-				totalBytes += size(file.file());
+				long size = size(file.file());
+				sizeOf.put(file, size);
+				totalBytes += size;
 			}
 		}
 		// first the ranges of every file, as a file of its own would have; the files read whole are grouped
@@ -53,13 +57,13 @@ class ImportPartitioner implements Partitioner {
 				List<FileRange> ranges = List.of(FileRange.WHOLE);
 				if ("together-batch".equals(input.format()) && totalBytes > 0) {
 					// a file's share of the grid follows its share of the bytes
-					int share = (int) Math.max(1, Math.round((double) gridSize * size(file.file()) / totalBytes));
+					int share = (int) Math.max(1, Math.round((double) gridSize * sizeOf.get(file) / totalBytes));
 					ranges = RangePlanner.plan(file.file(), share, this.minRangeBytes);
 				}
 				rangesOf.put(file, ranges);
 				if (isWhole(ranges)) {
 					wholeFiles++;
-					wholeBytes += size(file.file());
+					wholeBytes += sizeOf.get(file);
 				}
 			}
 		}
@@ -80,7 +84,7 @@ class ImportPartitioner implements Partitioner {
 			for (ImportParameters.InputFile file : input.files()) {
 				List<FileRange> ranges = rangesOf.get(file);
 				if (isWhole(ranges)) {
-					long fileBytes = size(file.file());
+					long fileBytes = sizeOf.get(file);
 					if (group == null || groupBytes + fileBytes > maxGroupBytes || group.size() >= maxGroupFiles) {
 						List<Partition.Member> newGroup = new ArrayList<>();
 						planned.add(() -> Partition.sequence(format, options, newGroup));
