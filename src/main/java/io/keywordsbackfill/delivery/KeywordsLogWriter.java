@@ -1,6 +1,7 @@
 package io.keywordsbackfill.delivery;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -28,6 +30,7 @@ import io.keywordsbackfill.mapping.OutsideWindow;
 import io.keywordsbackfill.mapping.ProcessedItem;
 import io.keywordsbackfill.mapping.RejectedRecord;
 import io.keywordsbackfill.record.RejectReason;
+import io.keywordsbackfill.record.SourcePosition;
 
 /**
  * Delivers one chunk: drops what the ledger says was already accepted, sends the rest in batches, and
@@ -70,14 +73,22 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	/** Ids that killed executions left in flight, shared by the run's partitions (see {@link PendingDeliveries}). */
 	private final Set<String> inDoubtIds;
 
-	/** Source ids that the run's partitions are delivering now (shared, thread-safe). */
-	private final Set<String> claims;
+	/** Source ids that the run's partitions are delivering now, with the copy each sends (shared, thread-safe). */
+	private final ConcurrentMap<String, SourceCopy> claims;
+
+	/** The ids this partition took last, with their copies: repeats within a partition need no database. */
+	private final RecentCopies recent = new RecentCopies(RECENT_IDS);
 
 	private final DeliveryOptions options;
+
+	private final long jobInstanceId;
 
 	private final long jobExecutionId;
 
 	private final long stepExecutionId;
+
+	/** About 5 MB, allocated once per partition; far enough back for repeats inside one export. */
+	static final int RECENT_IDS = 100_000;
 
 	/**
 	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
@@ -88,8 +99,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	 */
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
-			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds, Set<String> claims,
-			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
+			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds,
+			ConcurrentMap<String, SourceCopy> claims, DeliveryOptions options, long jobInstanceId, long jobExecutionId,
+			long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
 		this.rejects = rejects;
@@ -103,6 +115,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.claims = claims;
 		this.throttle = throttle;
 		this.options = options;
+		this.jobInstanceId = jobInstanceId;
 		this.jobExecutionId = jobExecutionId;
 		this.stepExecutionId = stepExecutionId;
 	}
@@ -110,15 +123,11 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	@Override
 	public void write(Chunk<? extends ProcessedItem> chunk) throws Exception {
 		List<RejectedRecord> unsendable = new ArrayList<>();
-		Map<String, MappedLog> logs = new LinkedHashMap<>();
+		List<MappedLog> mapped = new ArrayList<>(chunk.size());
 		long outsideWindow = 0;
 		for (ProcessedItem item : chunk) {
-			if (item instanceof MappedLog mapped) {
-				if (logs.putIfAbsent(mapped.sourceId(), mapped) != null) {
-					// never two logs under one id in a request: the ledger could not tell them apart
-					unsendable.add(new RejectedRecord(mapped.position(), mapped.sourceId(), RejectReason.DUPLICATE_SOURCE_ID,
-							"the same source id appears earlier in this chunk", LogJson.toJson(mapped.log())));
-				}
+			if (item instanceof MappedLog log) {
+				mapped.add(log);
 			}
 			else if (item instanceof RejectedRecord rejected) {
 				unsendable.add(rejected);
@@ -127,9 +136,36 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 				outsideWindow++;
 			}
 		}
-		List<String> claimed = claim(logs, unsendable);
+		// Encoded once, before the ledger is asked: the content hash tells a repeated record from another one
+		// under the same id, and the same bytes are sent.
+		List<LogJson.EncodedLog> encoded = LogJson.encode(mapped.stream().map(MappedLog::log).toList());
+		Repeats repeats = new Repeats(unsendable);
+		// The first copy of each id in the chunk goes on; further copies are judged against the copy that is
+		// delivered, which is known only once the partition's memory, the other partitions and the ledger are asked.
+		Map<String, Candidate> logs = new LinkedHashMap<>();
+		List<Candidate> laterCopies = new ArrayList<>();
+		for (int i = 0; i < mapped.size(); i++) {
+			Candidate candidate = new Candidate(mapped.get(i), encoded.get(i));
+			if (logs.putIfAbsent(candidate.sourceId(), candidate) != null) {
+				laterCopies.add(candidate);
+			}
+		}
+		Map<String, SourceCopy> delivered = new HashMap<>();
+		for (Candidate candidate : logs.values()) {
+			delivered.put(candidate.sourceId(), candidate.copy());
+		}
+		for (Iterator<Candidate> it = logs.values().iterator(); it.hasNext();) {
+			Candidate candidate = it.next();
+			SourceCopy earlier = this.recent.find(candidate.sourceId());
+			if (earlier != null) {
+				it.remove();
+				repeats.of(candidate, earlier);
+				delivered.put(candidate.sourceId(), earlier);
+			}
+		}
+		List<String> claimed = claim(logs, repeats, delivered);
 		try {
-			deliver(chunk.size(), logs, unsendable, outsideWindow);
+			deliver(chunk.size(), logs, laterCopies, delivered, repeats, outsideWindow);
 		}
 		finally {
 			claimed.forEach(this.claims::remove);
@@ -138,37 +174,67 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	/**
 	 * Claims the chunk's source ids for this partition while it delivers them; an id another partition of the run
-	 * holds (the same call in another file of the run, read at the same moment) becomes a
-	 * {@code DUPLICATE_SOURCE_ID} reject, as a repeat within a partition does: the other partition sends or rejects
-	 * its copy. Without this, both found the id in neither the ledger nor their chunk, and both sent it. Claimed
-	 * before the ledger is asked, so that an id whose claim another partition has released is found there: the
-	 * ids a batch had accepted are committed to the ledger before its partition lets them go.
+	 * holds (the same call in another file of the run, read at the same moment) is a repeat of that partition's copy,
+	 * as a repeat within a partition is. Without this, both found the id in neither the ledger nor their chunk, and
+	 * both sent it. Claimed before the ledger is asked, so that an id whose claim another partition has released is
+	 * found there: the ids a batch had accepted are committed to the ledger before its partition lets them go.
 	 * @return the ids claimed, to release after delivery
 	 */
-	private List<String> claim(Map<String, MappedLog> logs, List<RejectedRecord> unsendable) {
+	private List<String> claim(Map<String, Candidate> logs, Repeats repeats, Map<String, SourceCopy> delivered) {
 		List<String> claimed = new ArrayList<>(logs.size());
-		for (Iterator<MappedLog> it = logs.values().iterator(); it.hasNext();) {
-			MappedLog mapped = it.next();
-			if (this.claims.add(mapped.sourceId())) {
-				claimed.add(mapped.sourceId());
+		for (Iterator<Candidate> it = logs.values().iterator(); it.hasNext();) {
+			Candidate candidate = it.next();
+			SourceCopy holder = this.claims.putIfAbsent(candidate.sourceId(), candidate.copy());
+			if (holder == null) {
+				claimed.add(candidate.sourceId());
 			}
 			else {
 				it.remove();
-				unsendable.add(new RejectedRecord(mapped.position(), mapped.sourceId(), RejectReason.DUPLICATE_SOURCE_ID,
-						"the same source id is being sent by another partition of this run (another file holds it too)",
-						LogJson.toJson(mapped.log())));
+				repeats.of(candidate, holder);
+				delivered.put(candidate.sourceId(), holder);
 			}
 		}
 		return claimed;
 	}
 
-	private void deliver(int records, Map<String, MappedLog> logs, List<RejectedRecord> unsendable, long outsideWindow)
-			throws Exception {
+	/**
+	 * @param logs the first copy of each id, not known to the partition or held by another one
+	 * @param laterCopies further copies of ids of the chunk
+	 * @param delivered for each id of the chunk, the copy delivered (the chunk's first, or an earlier one)
+	 */
+	private void deliver(int records, Map<String, Candidate> logs, List<Candidate> laterCopies,
+			Map<String, SourceCopy> delivered, Repeats repeats, long outsideWindow) throws Exception {
+		List<RejectedRecord> unsendable = repeats.rejects;
 		long alreadySent = 0;
+		Set<String> sentByOtherRuns = Set.of();
 		if (!options.resend() && !logs.isEmpty()) {
-			Set<String> accepted = ledger.findAccepted(logs.keySet());
-			alreadySent = accepted.size();
-			logs.keySet().removeAll(accepted);
+			Ledger.Lookup found = ledger.lookup(logs.keySet(), jobInstanceId);
+			sentByOtherRuns = found.byOtherRuns();
+			alreadySent = sentByOtherRuns.size();
+			logs.keySet().removeAll(sentByOtherRuns);
+			for (Map.Entry<String, SourceCopy> sent : found.byThisRun().entrySet()) {
+				Candidate candidate = logs.remove(sent.getKey());
+				delivered.put(sent.getKey(), sent.getValue());
+				if (sent.getValue().isAt(candidate.mapped().position())) {
+					alreadySent++; // this very record, sent by an earlier execution of the run before a restart
+				}
+				else {
+					repeats.of(candidate, sent.getValue());
+				}
+			}
+		}
+		for (Candidate later : laterCopies) {
+			if (sentByOtherRuns.contains(later.sourceId())) {
+				alreadySent++;
+			}
+			else {
+				repeats.of(later, delivered.get(later.sourceId()));
+			}
+		}
+		for (Map.Entry<String, SourceCopy> copy : delivered.entrySet()) {
+			if (!sentByOtherRuns.contains(copy.getKey())) {
+				this.recent.add(copy.getKey(), copy.getValue().contentHash(), copy.getValue().position());
+			}
 		}
 		long inDoubtResent = 0;
 		if (!options.dryRun() && !logs.isEmpty() && !inDoubtIds.isEmpty()) {
@@ -184,7 +250,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 			else {
 				for (String sourceId : inDoubt) {
-					MappedLog mapped = logs.remove(sourceId);
+					MappedLog mapped = logs.remove(sourceId).mapped();
 					unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
 							"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
 									+ "so it was not sent again (check, then 'replay' it if it is missing)",
@@ -238,7 +304,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow);
+				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow, repeats.duplicates);
 		stats.add(stepExecutionId, chunkStats);
 		Map<String, Long> rejectedByReason = new TreeMap<>();
 		for (RejectedRecord reject : unsendable) {
@@ -255,24 +321,22 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	}
 
 	/** Sends the logs in batches, up to {@code concurrency} at a time, and returns the outcomes in order. */
-	private List<BatchOutcome> sendAll(List<MappedLog> logs) throws Exception {
+	private List<BatchOutcome> sendAll(List<Candidate> logs) throws Exception {
 		if (logs.isEmpty()) {
 			return List.of();
 		}
-		Map<String, MappedLog> bySourceId = new HashMap<>();
+		Map<String, Candidate> bySourceId = new HashMap<>();
 		List<OutgoingLog> outgoing = new ArrayList<>(logs.size());
-		List<byte[]> json = LogJson.toJsonBytes(logs.stream().map(MappedLog::log).toList());
-		for (int i = 0; i < logs.size(); i++) {
-			MappedLog mapped = logs.get(i);
-			bySourceId.put(mapped.sourceId(), mapped);
-			outgoing.add(new OutgoingLog(mapped.sourceId(), json.get(i)));
+		for (Candidate candidate : logs) {
+			bySourceId.put(candidate.sourceId(), candidate);
+			outgoing.add(new OutgoingLog(candidate.sourceId(), candidate.encoded().json()));
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
 		// The delivery threads log retries and splits: give them the run's log context (run, job, file).
 		Map<String, String> logContext = MDC.getCopyOfContextMap();
 		for (List<OutgoingLog> batch : batches) {
-			List<MappedLog> batchLogs = batch.stream().map(o -> bySourceId.get(o.sourceId())).toList();
+			List<Candidate> batchLogs = batch.stream().map(o -> bySourceId.get(o.sourceId())).toList();
 			futures.add(executor.submit(() -> {
 				if (logContext != null) {
 					MDC.setContextMap(logContext);
@@ -305,7 +369,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		return outcomes;
 	}
 
-	private BatchOutcome sendOne(List<MappedLog> logs, List<OutgoingLog> batch) throws InterruptedException {
+	private BatchOutcome sendOne(List<Candidate> logs, List<OutgoingLog> batch) throws InterruptedException {
 		counters.rateLimited(throttle.acquire(batch.size()));
 		try {
 			return sendAcquired(logs, batch);
@@ -315,7 +379,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		}
 	}
 
-	private BatchOutcome sendAcquired(List<MappedLog> logs, List<OutgoingLog> batch) {
+	private BatchOutcome sendAcquired(List<Candidate> logs, List<OutgoingLog> batch) {
 		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
 		String marker = options.dryRun() ? null : ownTransaction.execute(status -> pending.mark(jobExecutionId, ids));
 		List<LogResult> results;
@@ -340,15 +404,15 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			List<Ledger.AcceptedLog> accepted = new ArrayList<>();
 			for (int i = 0; i < batch.size(); i++) {
 				if (results.get(i).accepted()) {
-					accepted.add(new Ledger.AcceptedLog(ids.get(i), results.get(i).logId()));
+					accepted.add(new Ledger.AcceptedLog(ids.get(i), results.get(i).logId(), logs.get(i).copy()));
 				}
 			}
 			ownTransaction.executeWithoutResult(status -> {
-				ledger.recordAccepted(jobExecutionId, accepted);
+				ledger.recordAccepted(jobExecutionId, jobInstanceId, accepted);
 				pending.clear(marker);
 			});
 		}
-		return new BatchOutcome(logs, results);
+		return new BatchOutcome(logs.stream().map(Candidate::mapped).toList(), results);
 	}
 
 	/** Closes the sink (its HTTP connections, or the dry-run file) at the end of the step. */
@@ -358,6 +422,50 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	}
 
 	private record BatchOutcome(List<MappedLog> logs, List<LogResult> results) {
+	}
+
+	/** A log of the chunk with its encoded bytes and the copy it is (content hash, place). */
+	private record Candidate(MappedLog mapped, LogJson.EncodedLog encoded) {
+
+		String sourceId() {
+			return this.mapped.sourceId();
+		}
+
+		SourceCopy copy() {
+			return new SourceCopy(this.encoded.contentHash(), this.mapped.position());
+		}
+
+	}
+
+	/**
+	 * The one rule for a source id seen again in a run, in one file or across files: the same content is counted
+	 * once, as a duplicate in the source; different content is a {@code DUPLICATE_SOURCE_ID} reject of the later
+	 * copy, naming both places.
+	 */
+	private static final class Repeats {
+
+		private final List<RejectedRecord> rejects;
+
+		private long duplicates;
+
+		Repeats(List<RejectedRecord> rejects) {
+			this.rejects = rejects;
+		}
+
+		void of(Candidate later, SourceCopy earlier) {
+			if (later.copy().contentHash() == earlier.contentHash()) {
+				this.duplicates++;
+				return;
+			}
+			SourcePosition first = earlier.position();
+			this.rejects.add(new RejectedRecord(later.mapped().position(), later.sourceId(),
+					RejectReason.DUPLICATE_SOURCE_ID,
+					"source id " + later.sourceId() + " was read earlier in this run at " + first.file() + ":"
+							+ first.line() + " with different content; that copy is the one delivered, this one at "
+							+ later.mapped().position() + " was not sent",
+					new String(later.encoded().json(), StandardCharsets.UTF_8)));
+		}
+
 	}
 
 }

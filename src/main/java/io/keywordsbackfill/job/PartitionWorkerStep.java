@@ -170,7 +170,8 @@ final class PartitionWorkerStep implements Step {
 		return new KeywordsLogWriter(this.parts.ledger(), this.parts.pending(), this.parts.rejects(), this.parts.stats(),
 				logSink, deliveryCounters, deliveryEvents, ownTransaction, this.parts.deliveryExecutor(), throttle,
 				runResources.inDoubt(stepExecution.getJobExecutionId()),
-				runResources.claims(stepExecution.getJobExecutionId()), options, stepExecution.getJobExecutionId(),
+				runResources.claims(stepExecution.getJobExecutionId()), options,
+				stepExecution.getJobExecution().getJobInstance().getInstanceId(), stepExecution.getJobExecutionId(),
 				stepExecution.getId());
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,7 @@ import io.keywordsbackfill.delivery.LogSink;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
+import io.keywordsbackfill.delivery.SourceCopy;
 
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
@@ -31,7 +33,7 @@ class RunResources {
 
 	private final Map<Long, Set<String>> inDoubt = new ConcurrentHashMap<>();
 
-	private final Map<Long, Set<String>> claims = new ConcurrentHashMap<>();
+	private final Map<Long, ConcurrentMap<String, SourceCopy>> claims = new ConcurrentHashMap<>();
 
 	private final PendingDeliveries pending;
 
@@ -47,10 +49,10 @@ class RunResources {
 
 	/**
 	 * The source ids the run's partitions are delivering at this moment (at most a chunk per partition), so that
-	 * two partitions never send one id at once.
+	 * two partitions never send one id at once, with the copy each sends.
 	 */
-	Set<String> claims(long jobExecutionId) {
-		return this.claims.computeIfAbsent(jobExecutionId, id -> ConcurrentHashMap.newKeySet());
+	ConcurrentMap<String, SourceCopy> claims(long jobExecutionId) {
+		return this.claims.computeIfAbsent(jobExecutionId, id -> new ConcurrentHashMap<>());
 	}
 
 	DeliveryThrottle forRun(long jobExecutionId) {

@@ -46,8 +46,9 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code status_code} is always set; a failed call also gets {@code error_message} and
  * {@code status: "error"}. A successful one leaves {@code status} out (the server's default is
  * success and {@code status_code} already says it).</li>
- * <li>{@code custom_identifier} and {@code metadata.backfill_source_id} hold the source id, with
- * {@code backfill_file} and {@code backfill_line}.</li>
+ * <li>{@code custom_identifier} is the source's own id of the call, verbatim; {@code metadata} holds every raw id
+ * the source had ({@code together_request_id}, {@code together_custom_id}, {@code together_completion_id}), the
+ * ledger key as {@code backfill_source_id}, and, last, {@code backfill_file} and {@code backfill_line}.</li>
  * </ul>
  * A {@link RejectedRecord}'s payload is the log's JSON when one was built, else null.
  */
@@ -122,14 +123,17 @@ public class KeywordsLogMapper {
 	}
 
 	private KeywordsLog toLog(UsageRecord record, Instant completedAt, BigDecimal cost) {
-		Map<String, Object> metadata = new LinkedHashMap<>();
+		Map<String, Object> metadata = new LinkedHashMap<>(8);
+		metadata.putAll(record.ids().raw());
 		metadata.put(KeywordsLog.META_SOURCE_ID, record.sourceId());
-		metadata.put(KeywordsLog.META_FILE, record.position().file());
-		metadata.put(KeywordsLog.META_LINE, record.position().line());
 		if (record.completedAt() == null) {
 			// the source had no time for this call: say where the timestamp came from
 			metadata.put(KeywordsLog.META_TIMESTAMP, this.options.fallbackSource());
 		}
+		// where the log came from, last: the only part of a log that differs between two copies of one call
+		// (see LogJson.contentHash)
+		metadata.put(KeywordsLog.META_FILE, record.position().file());
+		metadata.put(KeywordsLog.META_LINE, record.position().line());
 		TokenUsage usage = record.usage();
 		RequestParameters parameters = record.parameters();
 		List<ChatMessage> prompt = record.promptMessages().isEmpty() ? null
@@ -139,7 +143,7 @@ public class KeywordsLogMapper {
 				(usage != null) ? usage.promptTokens() : null, (usage != null) ? usage.completionTokens() : null, cost,
 				seconds(record.generationTime()), seconds(record.timeToFirstToken()), format(completedAt),
 				(record.startedAt() != null) ? format(record.startedAt()) : null, record.customerIdentifier(),
-				record.sourceId(), metadata, record.statusCode(), failed ? errorMessage(record) : null,
+				record.ids().customIdentifier(), metadata, record.statusCode(), failed ? errorMessage(record) : null,
 				failed ? "error" : null, parameters.temperature(), parameters.maxTokens(), parameters.topP(),
 				parameters.frequencyPenalty(), parameters.presencePenalty(), parameters.stream(),
 				present(parameters.stop()), present(parameters.tools()), present(parameters.toolChoice()),

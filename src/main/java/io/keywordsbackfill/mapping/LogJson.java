@@ -38,26 +38,85 @@ public final class LogJson {
 
 	/** The log as UTF-8 JSON, exactly as it goes into {@code {"logs":[...]}}. */
 	public static byte[] toJsonBytes(KeywordsLog log) {
-		return toJsonBytes(List.of(log)).get(0);
+		return encode(List.of(log)).get(0).json();
+	}
+
+	/** Each log as UTF-8 JSON, in order, as {@link #toJsonBytes(KeywordsLog)} writes it. */
+	public static List<byte[]> toJsonBytes(List<KeywordsLog> logs) {
+		return encode(logs).stream().map(EncodedLog::json).toList();
 	}
 
 	/**
-	 * Each log as UTF-8 JSON, in order, as {@link #toJsonBytes(KeywordsLog)} writes it. One generator and one
-	 * buffer serve all of them: a generator and a growing buffer per log were a third of all the bytes an
+	 * What identifies a log's content: a 64-bit hash of its JSON without {@code metadata.backfill_file} and
+	 * {@code backfill_line}, so two copies of one call read from two places hash the same, and any other
+	 * difference (a token count, a message, a raw id) makes another hash.
+	 */
+	public static long contentHash(KeywordsLog log) {
+		return encode(List.of(log)).get(0).contentHash();
+	}
+
+	/**
+	 * Each log as UTF-8 JSON with its {@link #contentHash(KeywordsLog) content hash}, in order. One generator and
+	 * one buffer serve all of them: a generator and a growing buffer per log were a third of all the bytes an
 	 * import allocates. Each log's bytes are copied out of the buffer once, at their exact size.
 	 */
-	public static List<byte[]> toJsonBytes(List<KeywordsLog> logs) {
-		List<byte[]> json = new ArrayList<>(logs.size());
+	public static List<EncodedLog> encode(List<KeywordsLog> logs) {
+		List<EncodedLog> encoded = new ArrayList<>(logs.size());
 		ReusableBuffer out = new ReusableBuffer(4096);
 		try (JsonGenerator generator = CONSECUTIVE.createGenerator(out)) {
+			PositionMarks marks = new PositionMarks(generator, out);
 			for (KeywordsLog log : logs) {
-				write(generator, log);
+				marks.reset();
+				write(generator, log, marks);
 				generator.flush();
-				json.add(out.toByteArray());
+				byte[] json = out.toByteArray();
+				int start = (marks.start >= 0) ? marks.start : json.length;
+				int end = (marks.end >= 0) ? marks.end : json.length;
+				long hash = ContentHash.of(json, 0, start, ContentHash.of(json, end, json.length, 0));
+				encoded.add(new EncodedLog(json, hash));
 				out.reset();
 			}
 		}
-		return json;
+		return encoded;
+	}
+
+	/** A log's JSON and its content hash. */
+	public record EncodedLog(byte[] json, long contentHash) {
+	}
+
+	/** Where, in the buffer, the position entries of the log being written start and end. */
+	private static final class PositionMarks {
+
+		private final JsonGenerator generator;
+
+		private final ReusableBuffer out;
+
+		private int start = -1;
+
+		private int end = -1;
+
+		PositionMarks(JsonGenerator generator, ReusableBuffer out) {
+			this.generator = generator;
+			this.out = out;
+		}
+
+		void reset() {
+			this.start = -1;
+			this.end = -1;
+		}
+
+		void markStart() {
+			this.generator.flush();
+			this.start = this.out.size;
+		}
+
+		void markEnd() {
+			if (this.start >= 0) {
+				this.generator.flush();
+				this.end = this.out.size;
+			}
+		}
+
 	}
 
 	/** A byte sink whose methods are not synchronized (it never leaves one thread). */
@@ -104,7 +163,7 @@ public final class LogJson {
 	public static String toJson(KeywordsLog log) {
 		StringWriter out = new StringWriter(2048);
 		try (JsonGenerator generator = MAPPER.createGenerator(out)) {
-			write(generator, log);
+			write(generator, log, null);
 		}
 		return out.toString();
 	}
@@ -114,7 +173,7 @@ public final class LogJson {
 	 * inclusion (a test holds the two equal), without the per-call lookups of bean serialization, which
 	 * cost a fifth of a worker thread's CPU.
 	 */
-	static void write(JsonGenerator out, KeywordsLog log) {
+	static void write(JsonGenerator out, KeywordsLog log, PositionMarks marks) {
 		out.writeStartObject();
 		string(out, "model", log.model());
 		string(out, "log_type", log.logType());
@@ -147,6 +206,9 @@ public final class LogJson {
 			out.writeName("metadata");
 			out.writeStartObject();
 			for (Map.Entry<String, Object> entry : log.metadata().entrySet()) {
+				if (marks != null && entry.getKey().equals(KeywordsLog.META_FILE)) {
+					marks.markStart(); // the mapper puts the position last
+				}
 				Object value = entry.getValue();
 				if (value instanceof String text) {
 					out.writeStringProperty(entry.getKey(), text);
@@ -157,6 +219,9 @@ public final class LogJson {
 				else {
 					out.writePOJOProperty(entry.getKey(), value); // rare shapes: the mapper's own rules
 				}
+			}
+			if (marks != null) {
+				marks.markEnd();
 			}
 			out.writeEndObject();
 		}

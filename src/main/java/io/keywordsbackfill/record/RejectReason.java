@@ -24,7 +24,9 @@ public enum RejectReason {
 	INVALID_FIELD(false),
 	/** The call's time is unknown and no fallback was configured. */
 	MISSING_TIMESTAMP(true),
-	/** The same source id appeared earlier in the same run. */
+	/** The record has no id of its own (and the user did not ask for ids made from lines). */
+	MISSING_SOURCE_ID(false),
+	/** The same source id appeared earlier in the same run with different content; the message names both places. */
 	DUPLICATE_SOURCE_ID(false),
 	/** No price is known for the model and the job rejects unpriced records. */
 	UNKNOWN_MODEL_PRICE(true),

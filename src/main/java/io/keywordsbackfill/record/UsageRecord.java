@@ -4,13 +4,14 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One past LLM call, whatever file format it came from. Readers produce it, the mapping turns it into a
  * Keywords AI log.
  *
  * @param position where the record was read
- * @param sourceId stable identifier of the call across runs and files (the ledger key)
+ * @param ids the call's own ids and its ledger key; never null
  * @param model the model as the provider spells it; null when the source lacks it (a reject later)
  * @param promptMessages the request's messages, possibly empty (batch output without its input file)
  * @param completionMessage the assistant reply, null for failed calls
@@ -28,7 +29,7 @@ import java.util.List;
  */
 public record UsageRecord(
 		SourcePosition position,
-		String sourceId,
+		SourceIds ids,
 		String model,
 		List<ChatMessage> promptMessages,
 		ChatMessage completionMessage,
@@ -47,6 +48,12 @@ public record UsageRecord(
 	public UsageRecord {
 		promptMessages = promptMessages == null ? List.of() : List.copyOf(promptMessages);
 		parameters = parameters == null ? RequestParameters.NONE : parameters;
+		Objects.requireNonNull(ids, "ids");
+	}
+
+	/** The ledger key of the call: see {@link SourceIds#key()}. */
+	public String sourceId() {
+		return this.ids.key();
 	}
 
 	public boolean failed() {

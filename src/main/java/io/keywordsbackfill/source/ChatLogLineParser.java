@@ -9,6 +9,7 @@ import io.keywordsbackfill.record.ChatMessage;
 import io.keywordsbackfill.record.RejectReason;
 import io.keywordsbackfill.record.RequestParameters;
 import io.keywordsbackfill.record.SecretRedactor;
+import io.keywordsbackfill.record.SourceIds;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.record.TokenUsage;
@@ -36,9 +37,9 @@ import tools.jackson.databind.node.ObjectNode;
  * when it is 4xx/5xx, else 500; otherwise {@code status_code}, else 200.</li>
  * <li>Customer: {@code user}, else {@code request.user}. Cost: {@code cost_usd}. {@code metadata} is
  * accepted but not carried: the source-neutral record has no place for it yet.</li>
- * <li>Source id: {@code chat-log:<request_id>}, else {@code together-completion:<response.id>} (the id a
- * Batch import of the same call would use), else
- * {@code chat-log:<first 16 hex of the file's fingerprint>:<line>}.</li>
+ * <li>Ids ({@link SourceIds}): {@code request_id} and {@code response.id}, verbatim; the first present is the
+ * log's {@code custom_identifier}. A line with neither is rejected as {@code missing_source_id}, unless
+ * {@link ChatLogOptions#lineIds()} asks for ids made from the file and line.</li>
  * </ul>
  */
 final class ChatLogLineParser {
@@ -71,7 +72,6 @@ final class ChatLogLineParser {
 			return reject(position, null, RejectReason.NOT_AN_OBJECT, "line is a JSON " + type + ", not an object",
 					line);
 		}
-		String fallbackId = "chat-log:" + file.shortFingerprint() + ":" + line.lineNumber();
 		ObjectNode object = canonical((ObjectNode) node);
 		ChatLogLine log;
 		try {
@@ -79,22 +79,29 @@ final class ChatLogLineParser {
 					: this.mapper.treeToValue(object, ChatLogLine.class);
 		}
 		catch (JacksonException ex) {
-			return reject(position, fallbackId, RejectReason.INVALID_FIELD, SourceLines.describe(ex), line);
+			return reject(position, null, RejectReason.INVALID_FIELD, SourceLines.describe(ex), line);
 		}
-		String sourceId = sourceId(log, fallbackId);
+		SourceIds ids = ids(log, file, line.lineNumber());
+		String sourceId = (ids != null) ? ids.key() : null;
 		if (log.request() == null && log.response() == null && log.error() == null) {
 			return reject(position, sourceId, RejectReason.MISSING_FIELD, "none of \"" + name("request") + "\", \""
 					+ name("response") + "\", \"" + name("error") + "\"", line);
 		}
+		if (ids == null) {
+			return reject(position, null, RejectReason.MISSING_SOURCE_ID, "neither \"" + name("request_id")
+					+ "\" nor \"" + name("response") + ".id\": the call cannot be identified, so a later import could "
+					+ "send it again (name the id field with --field request_id=NAME, or pass --line-ids to identify "
+					+ "lines by file and line)", line);
+		}
 		try {
-			return toRecord(log, position, sourceId);
+			return toRecord(log, position, ids);
 		}
 		catch (BadFieldException ex) {
 			return reject(position, sourceId, ex.reason(), ex.getMessage(), line);
 		}
 	}
 
-	private UsageRecord toRecord(ChatLogLine log, SourcePosition position, String sourceId) throws BadFieldException {
+	private UsageRecord toRecord(ChatLogLine log, SourcePosition position, SourceIds ids) throws BadFieldException {
 		ChatCompletion response = log.response();
 		TogetherBatchInputLine.Body request = log.request();
 		Integer explicitStatus = FieldValues.statusCode(log.statusCode(), name("status_code"));
@@ -128,7 +135,7 @@ final class ChatLogLineParser {
 		ChatMessage completion = (!failed && response != null) ? response.firstMessage() : null;
 		String customer = (log.user() != null) ? log.user() : (request != null) ? request.user() : null;
 		RequestParameters parameters = (request != null) ? request.parameters() : RequestParameters.NONE;
-		return new UsageRecord(position, sourceId, model, (request != null) ? request.messages() : null, completion,
+		return new UsageRecord(position, ids, model, (request != null) ? request.messages() : null, completion,
 				usage, completedAt, startedAt, generation, ttft, status(log, explicitStatus),
 				(log.error() != null) ? errorMessage(log.error()) : null, customer, parameters, false, cost);
 	}
@@ -154,14 +161,13 @@ final class ChatLogLineParser {
 		return (error.code() != null) ? error.code() : "unknown error";
 	}
 
-	private static String sourceId(ChatLogLine log, String fallbackId) {
-		if (log.requestId() != null && !log.requestId().isBlank()) {
-			return "chat-log:" + log.requestId();
+	private SourceIds ids(ChatLogLine log, SourceFile file, long lineNumber) {
+		SourceIds ids = SourceIds.of(log.requestId(), null, (log.response() != null) ? log.response().id() : null,
+				file.shortFingerprint());
+		if (ids == null && this.options.lineIds()) {
+			return SourceIds.fromLine("chat-log", file.shortFingerprint(), lineNumber);
 		}
-		if (log.response() != null && log.response().id() != null && !log.response().id().isBlank()) {
-			return "together-completion:" + log.response().id();
-		}
-		return fallbackId;
+		return ids;
 	}
 
 	/** The line with renamed fields under their canonical names (the line itself when nothing is renamed). */

@@ -14,14 +14,16 @@ import java.util.TreeSet;
  * the file, e.g. {@code started_at → start}; fields not named keep their canonical name. Never null
  * (null becomes empty).
  * @param defaultZone the zone of timestamps written without an offset; null means UTC
+ * @param lineIds true when the user asked for ids made from file and line for lines that carry no id of their
+ * own; false rejects such lines as {@code missing_source_id}
  */
-public record ChatLogOptions(Map<String, String> fieldNames, ZoneId defaultZone) {
+public record ChatLogOptions(Map<String, String> fieldNames, ZoneId defaultZone, boolean lineIds) {
 
 	/** The canonical top-level fields of a chat-log line (see {@code docs/formats/chat-log.schema.json}). */
 	public static final List<String> FIELDS = List.of("request", "response", "error", "started_at", "completed_at",
 			"latency_ms", "ttft_ms", "user", "status_code", "request_id", "cost_usd", "metadata");
 
-	public static final ChatLogOptions DEFAULTS = new ChatLogOptions(Map.of(), ZoneOffset.UTC);
+	public static final ChatLogOptions DEFAULTS = new ChatLogOptions(Map.of(), ZoneOffset.UTC, false);
 
 	/**
 	 * @throws IllegalArgumentException if a rename names an unknown canonical field, renames to an empty
@@ -44,6 +46,10 @@ public record ChatLogOptions(Map<String, String> fieldNames, ZoneId defaultZone)
 						"two chat-log fields are renamed to \"" + rename.getValue() + "\"");
 			}
 		}
+	}
+
+	public ChatLogOptions(Map<String, String> fieldNames, ZoneId defaultZone) {
+		this(fieldNames, defaultZone, false);
 	}
 
 	/** The name a canonical field has in the file. */

@@ -9,6 +9,7 @@ import io.keywordsbackfill.record.ChatMessage;
 import io.keywordsbackfill.record.RejectReason;
 import io.keywordsbackfill.record.RequestParameters;
 import io.keywordsbackfill.record.SecretRedactor;
+import io.keywordsbackfill.record.SourceIds;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.record.TokenUsage;
@@ -23,10 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  * from the input file when there is one, or into an {@link UnreadableRecord}. Never throws for bad
  * content; only a failing read of the input file throws.
  * <p>
- * Source ids, most specific first: {@code together-request:<response.request_id>}, then
- * {@code together-completion:<response.body.id>}, else
- * {@code together-batch:<first 16 hex of the file's fingerprint>:<custom_id>}, because a {@code custom_id}
- * is only unique within one batch and users reuse {@code req-1, req-2, ...} in every batch.
+ * Ids ({@link SourceIds}): {@code response.request_id}, {@code custom_id} and {@code response.body.id},
+ * verbatim. The log's {@code custom_identifier} is the request id, else the {@code custom_id}; the ledger key
+ * scopes a {@code custom_id} alone by the file's fingerprint, because it is only unique within one batch and
+ * users reuse {@code req-1, req-2, ...} in every batch.
  */
 final class TogetherBatchLineParser {
 
@@ -55,10 +56,10 @@ final class TogetherBatchLineParser {
 		}
 		TogetherBatchOutputLine output = fastParse(line.bytes());
 		String customId;
-		String fallbackId;
+		SourceIds ids;
 		if (output != null) {
 			customId = output.customId();
-			fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
+			ids = ids(output, file);
 		}
 		else {
 			// The slow path reads the line as a tree to say exactly what is wrong with it.
@@ -87,17 +88,18 @@ final class TogetherBatchLineParser {
 				return unreadable(position, null, RejectReason.INVALID_FIELD,
 						"\"custom_id\" must have 1 to 64 characters, has " + customId.length(), line);
 			}
-			fallbackId = "together-batch:" + file.shortFingerprint() + ":" + customId;
 			try {
 				output = this.mapper.treeToValue(node, TogetherBatchOutputLine.class);
 			}
 			catch (JacksonException ex) {
-				return unreadable(position, fallbackId, RejectReason.INVALID_FIELD, describe(ex), line);
+				return unreadable(position, SourceIds.of(null, customId, null, file.shortFingerprint()).key(),
+						RejectReason.INVALID_FIELD, describe(ex), line);
 			}
+			ids = ids(output, file);
 		}
 		ChatCompletion body = output.body();
 		if (body == null && output.error() == null) {
-			return unreadable(position, fallbackId, RejectReason.MISSING_FIELD,
+			return unreadable(position, ids.key(), RejectReason.MISSING_FIELD,
 					"missing \"response.body\" (and no \"error\")", line);
 		}
 		TokenUsage usage;
@@ -108,7 +110,7 @@ final class TogetherBatchLineParser {
 					? FieldValues.epochSeconds(body.created(), "response.body.created") : null;
 		}
 		catch (BadFieldException ex) {
-			return unreadable(position, fallbackId, ex.reason(), ex.getMessage(), line);
+			return unreadable(position, ids.key(), ex.reason(), ex.getMessage(), line);
 		}
 		TogetherBatchInputLine.Body request = request(customId);
 		String model = (body != null && body.model() != null) ? body.model()
@@ -118,7 +120,7 @@ final class TogetherBatchLineParser {
 		String customer = (request != null) ? request.user() : null;
 		boolean failed = output.error() != null;
 		ChatMessage completion = (!failed && body != null) ? body.firstMessage() : null;
-		return new UsageRecord(position, sourceId(output, fallbackId), model, prompt, completion, usage, completedAt,
+		return new UsageRecord(position, ids, model, prompt, completion, usage, completedAt,
 				null, null, null, statusCode(output), failed ? errorMessage(output.error()) : null, customer,
 				parameters, true, null);
 	}
@@ -149,16 +151,12 @@ final class TogetherBatchLineParser {
 		return (input != null) ? input.body() : null;
 	}
 
-	private static String sourceId(TogetherBatchOutputLine output, String fallbackId) {
+	/** Never null: a line that got this far has a {@code custom_id}. */
+	private static SourceIds ids(TogetherBatchOutputLine output, SourceFile file) {
 		TogetherBatchOutputLine.Response response = output.response();
-		if (response != null && response.requestId() != null && !response.requestId().isBlank()) {
-			return "together-request:" + response.requestId();
-		}
 		ChatCompletion body = output.body();
-		if (body != null && body.id() != null && !body.id().isBlank()) {
-			return "together-completion:" + body.id();
-		}
-		return fallbackId;
+		return SourceIds.of((response != null) ? response.requestId() : null, output.customId(),
+				(body != null) ? body.id() : null, file.shortFingerprint());
 	}
 
 	/**

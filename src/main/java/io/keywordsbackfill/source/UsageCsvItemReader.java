@@ -16,6 +16,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 
 import io.keywordsbackfill.record.RejectReason;
 import io.keywordsbackfill.record.RequestParameters;
+import io.keywordsbackfill.record.SourceIds;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.record.UnreadableRecord;
@@ -41,7 +42,8 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * {@code MALFORMED_CSV}. A quote never closed (by the end of the file or within the maximum record size),
  * or closed on a later line in a place where no quote may close, rejects the record's first line only,
  * and reading goes on at its second line, so one stray quote does not swallow the rest of the file.</li>
- * <li>Source id: {@code usage-csv:<request_id>}, else
+ * <li>Ids ({@link SourceIds}): the {@code request_id} cell, verbatim, is the log's {@code custom_identifier}
+ * (ledger key {@code together-request:<id>}, the same as a Batch or chat-log import of the call), else
  * {@code usage-csv:<first 16 hex of the file's fingerprint>:<line>}.</li>
  * </ul>
  * An empty or header-only file yields no items and is not an error: {@link #warning()} says so.
@@ -281,18 +283,19 @@ public class UsageCsvItemReader extends LineFileItemReader {
 			return SourceLines.unreadable(position, null, RejectReason.INVALID_FIELD,
 					"expected " + this.columnCount + " columns (as in the header), found " + cells.size(), raw);
 		}
-		String requestId = cell(cells, "request_id");
-		String sourceId = (requestId != null) ? "usage-csv:" + requestId
-				: "usage-csv:" + this.file.shortFingerprint() + ":" + position.line();
+		SourceIds ids = SourceIds.of(cell(cells, "request_id"), null, null, this.file.shortFingerprint());
+		if (ids == null) {
+			ids = SourceIds.fromLine("usage-csv", this.file.shortFingerprint(), position.line());
+		}
 		try {
-			return toRecord(cells, position, sourceId);
+			return toRecord(cells, position, ids);
 		}
 		catch (BadFieldException ex) {
-			return SourceLines.unreadable(position, sourceId, ex.reason(), ex.getMessage(), raw);
+			return SourceLines.unreadable(position, ids.key(), ex.reason(), ex.getMessage(), raw);
 		}
 	}
 
-	private UsageRecord toRecord(List<String> cells, SourcePosition position, String sourceId)
+	private UsageRecord toRecord(List<String> cells, SourcePosition position, SourceIds ids)
 			throws BadFieldException {
 		Instant completedAt = FieldValues.timestamp(cell(cells, "timestamp"), this.options.defaultZone(),
 				header("timestamp"));
@@ -308,7 +311,7 @@ public class UsageCsvItemReader extends LineFileItemReader {
 		String error = cell(cells, "error_message");
 		int statusCode = (status != null) ? status : (error != null) ? 500 : 200;
 		Instant startedAt = (completedAt != null && latency != null) ? completedAt.minus(latency) : null;
-		return new UsageRecord(position, sourceId, cell(cells, "model"), null, null,
+		return new UsageRecord(position, ids, cell(cells, "model"), null, null,
 				FieldValues.usage(prompt, completion), completedAt, startedAt, latency, ttft, statusCode, error,
 				cell(cells, "customer_id"), RequestParameters.NONE, false, cost);
 	}

@@ -27,7 +27,7 @@ public class RunQueries {
 			SELECT run_id, instance_id, job_name, status, exit_code, exit_message, started_at, ended_at,
 			       duration_seconds, records_read, sent, already_sent, rejected, batches, requests, retries,
 			       wait_seconds, prompt_tokens, completion_tokens, cost_usd, unpriced, without_timing,
-			       outside_window, records_per_second
+			       outside_window, source_duplicates, records_per_second
 			  FROM backfill_runs
 			""";
 
@@ -114,7 +114,8 @@ public class RunQueries {
 				rs.getLong("already_sent"), rs.getLong("rejected"), rs.getLong("batches"), rs.getLong("requests"),
 				rs.getLong("retries"), waitSeconds.movePointRight(3).longValue(), rs.getLong("prompt_tokens"),
 				rs.getLong("completion_tokens"), rs.getBigDecimal("cost_usd").stripTrailingZeros(),
-				rs.getLong("unpriced"), rs.getLong("without_timing"), rs.getLong("outside_window"));
+				rs.getLong("unpriced"), rs.getLong("without_timing"), rs.getLong("outside_window"),
+				rs.getLong("source_duplicates"));
 		return new RunSummary(rs.getLong("run_id"), rs.getLong("instance_id"), rs.getString("job_name"),
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),

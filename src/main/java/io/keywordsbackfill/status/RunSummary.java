@@ -49,15 +49,17 @@ public record RunSummary(
 	}
 
 	/**
-	 * Record and delivery counts. Every record read was sent, found already sent, rejected or outside the window
-	 * ({@code outsideWindow}: its time is outside the run's import window, so it was neither sent nor rejected).
+	 * Record and delivery counts. Every record read was sent, found already sent, rejected, outside the window
+	 * ({@code outsideWindow}: its time is outside the run's import window, so it was neither sent nor rejected) or a
+	 * duplicate in the source ({@code sourceDuplicates}: the same id and content as a record the run took before).
 	 */
 	public record Counts(long read, long sent, @JsonProperty("already_sent") long alreadySent, long rejected,
 			long batches, long requests, long retries, @JsonProperty("wait_millis") long waitMillis,
 			@JsonProperty("prompt_tokens") long promptTokens,
 			@JsonProperty("completion_tokens") long completionTokens, @JsonProperty("cost_usd") BigDecimal costUsd,
 			long unpriced, @JsonProperty("without_timing") long withoutTiming,
-			@JsonProperty("outside_window") long outsideWindow) {
+			@JsonProperty("outside_window") long outsideWindow,
+			@JsonProperty("source_duplicates") long sourceDuplicates) {
 	}
 
 	/**

@@ -97,6 +97,10 @@ public final class StatusRenderer {
 		if (run.window() != null || c.outsideWindow() > 0) {
 			line(text, "outside window", c.outsideWindow() + " (completed outside the window: not sent, not rejected)");
 		}
+		if (c.sourceDuplicates() > 0) {
+			line(text, "duplicates", c.sourceDuplicates() + " (the same call, identical, read again in this run's files: "
+					+ "counted once, not sent twice)");
+		}
 		line(text, "requests", c.requests() + " in " + c.batches() + " batches, " + c.retries() + " retries, "
 				+ duration(Duration.ofMillis(c.waitMillis())) + " waiting");
 		line(text, "tokens", c.promptTokens() + " prompt + " + c.completionTokens() + " completion");

@@ -168,8 +168,12 @@ abstract class ImportJobFunctionalTests {
 		assertThat(success.path("prompt_tokens").isIntegralNumber()).isTrue();
 		assertThat(Instant.parse(success.path("timestamp").asString())).isBefore(Instant.parse("2026-01-01T00:00:00Z"));
 		assertThat(success.has("generation_time")).isFalse();
+		// the source's own ids, verbatim: the request id is what a user searches for, the custom_id beside it
+		assertThat(success.path("custom_identifier").asString())
+			.isEqualTo(success.path("metadata").path("together_request_id").asString()).isNotBlank();
+		assertThat(success.path("metadata").path("together_custom_id").asString()).startsWith("req-");
 		assertThat(success.path("metadata").path("backfill_source_id").asString())
-			.isEqualTo(success.path("custom_identifier").asString());
+			.isEqualTo("together-request:" + success.path("custom_identifier").asString());
 		assertThat(success.path("metadata").path("backfill_file").asString()).endsWith("batch-output.jsonl");
 		assertThat(success.path("metadata").path("backfill_line").asInt()).isPositive();
 
@@ -177,6 +181,9 @@ abstract class ImportJobFunctionalTests {
 			.toList();
 		assertThat(failures).hasSize((int) errorLines);
 		assertThat(failures).allSatisfy(log -> assertThat(log.path("error_message").asString()).isNotBlank());
+		// an error line has only the user's custom_id
+		assertThat(failures).allSatisfy(log -> assertThat(log.path("custom_identifier").asString())
+			.isEqualTo(log.path("metadata").path("together_custom_id").asString()).startsWith("req-"));
 
 		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
 		assertThat(summary.status()).isEqualTo("COMPLETED");
@@ -541,7 +548,7 @@ abstract class ImportJobFunctionalTests {
 			}
 			boolean shared = false;
 			for (JsonNode log : logs) {
-				shared |= log.path("custom_identifier").asString().equals("together-request:same-0");
+				shared |= log.path("custom_identifier").asString().equals("same-0");
 			}
 			if (shared) {
 				try {
@@ -563,8 +570,86 @@ abstract class ImportJobFunctionalTests {
 		assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT STEP_NAME) FROM BATCH_STEP_EXECUTION "
 				+ "WHERE STEP_NAME LIKE 'deliver-partition:%'", Long.class)).isEqualTo(2);
 		assertThat(keywordsAi.storedCounts()).hasSize(15).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-		assertThat(rejects.findByRun(outcome.execution().getId())).hasSize(5)
-			.allSatisfy((reject) -> assertThat(reject.message()).contains("being sent by another partition of this run"));
+		// the five calls in both files are the same records: counted once as duplicates in the source, not rejected
+		assertThat(rejects.findByRun(outcome.execution().getId())).isEmpty();
+		assertThat(runs.find(outcome.execution().getId()).orElseThrow().counts().sourceDuplicates()).isEqualTo(5);
+	}
+
+	@Test
+	void aCustomIdTwiceInOneBatchFileIsSentOnceAndADifferentResponseUnderItIsRejectedNamingBothLines() throws Exception {
+		Path output = dir.resolve("batch-output.jsonl");
+		Files.copy(Path.of("src/test/resources/job/batch-output-repeated-custom-id.jsonl"), output);
+
+		LaunchOutcome outcome = launcher.launch(parameters(output));
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.stored()).extracting(log -> log.path("custom_identifier").asString())
+			.containsExactlyInAnyOrder("req-1", "req-2", "req-3");
+		assertThat(keywordsAi.stored()).filteredOn(log -> log.path("custom_identifier").asString().equals("req-1"))
+			.singleElement()
+			.satisfies(log -> assertThat(log.path("completion_message").path("content").asString()).isEqualTo("Paris."));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().read()).isEqualTo(5);
+		assertThat(summary.counts().sent()).isEqualTo(3);
+		// line 5 repeats line 2 exactly: counted once, neither sent nor rejected
+		assertThat(summary.counts().sourceDuplicates()).isEqualTo(1);
+		assertThat(rejects.findByRun(outcome.execution().getId())).singleElement().satisfies(reject -> {
+			assertThat(reject.line()).isEqualTo(3);
+			assertThat(reject.reason()).isEqualTo("duplicate_source_id");
+			assertThat(reject.message()).contains(output + ":1", output + ":3", "different content");
+			assertThat(reject.payload()).contains("Lyon.");
+		});
+	}
+
+	@Test
+	void aCallRepeatedAcrossFilesOfOneRunIsCountedOnceWhenIdenticalAndRejectedWhenItDiffers() throws Exception {
+		Path monday = TogetherBatchFiles.output(dir.resolve("monday.jsonl"), "rep", 0, 30);
+		Path tuesday = dir.resolve("tuesday.jsonl");
+		// the last ten calls of Monday again, then one of them with another answer, then five new ones
+		Files.writeString(tuesday, IntStream.range(20, 30)
+			.mapToObj(i -> TogetherBatchFiles.outputLine("rep", i) + "\n").collect(Collectors.joining())
+				+ TogetherBatchFiles.outputLine("rep", 25).replace("answer 25", "another answer") + "\n"
+				+ IntStream.range(30, 35).mapToObj(i -> TogetherBatchFiles.outputLine("rep", i) + "\n")
+					.collect(Collectors.joining()));
+		ImportParameters params = ImportParameters.adHoc(new ImportParameters.Input("together-batch", InputOptions.NONE,
+				List.of(ImportParameters.InputFile.of(SourceFile.of(monday)), ImportParameters.InputFile.of(SourceFile.of(tuesday)))),
+				null);
+
+		LaunchOutcome outcome = launcher.launch(params);
+
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(35).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().read()).isEqualTo(46);
+		assertThat(summary.counts().sent()).isEqualTo(35);
+		assertThat(summary.counts().sourceDuplicates()).isEqualTo(10);
+		assertThat(summary.counts().alreadySent()).isZero();
+		assertThat(rejects.findByRun(outcome.execution().getId())).singleElement().satisfies(reject -> {
+			assertThat(reject.reason()).isEqualTo("duplicate_source_id");
+			assertThat(reject.file()).isEqualTo(tuesday.toString());
+			assertThat(reject.line()).isEqualTo(11);
+			assertThat(reject.message()).contains(monday + ":26", tuesday + ":11");
+		});
+	}
+
+	@Test
+	void theSameCallInABatchFileAndAUsageCsvIsSentOnce() throws Exception {
+		Path output = TogetherBatchFiles.output(dir.resolve("batch-output.jsonl"), "call", 0, 3);
+		Path csv = dir.resolve("usage.csv");
+		Files.writeString(csv, "timestamp,request_id,model,prompt_tokens,completion_tokens\n"
+				+ "2025-01-01T00:00:00Z,call-1,meta-llama/Llama-3.3-70B-Instruct-Turbo,10,3\n"
+				+ "2025-01-01T00:00:01Z,call-9,meta-llama/Llama-3.3-70B-Instruct-Turbo,10,3\n");
+		launcher.launch(parameters(output));
+
+		LaunchOutcome outcome = launcher.launch(ImportParameters.adHoc(new ImportParameters.Input("usage-csv",
+				InputOptions.NONE, List.of(ImportParameters.InputFile.of(SourceFile.of(csv)))), null));
+
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().alreadySent()).isEqualTo(1);
+		assertThat(summary.counts().sent()).isEqualTo(1);
+		assertThat(keywordsAi.storedCounts()).containsOnlyKeys("together-request:call-0", "together-request:call-1",
+				"together-request:call-2", "together-request:call-9")
+			.allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 	}
 
 	static void appendOutput(Path file, String prefix, int from, int count) {
@@ -837,8 +922,15 @@ abstract class ImportJobFunctionalTests {
 		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
 		assertThat(summary.counts().sent()).isPositive();
 		assertThat(summary.counts().sent() + summary.counts().rejected()).isEqualTo(summary.counts().read());
-		assertThat(keywordsAi.stored()).allSatisfy(log -> assertThat(log.path("custom_identifier").asString())
-			.startsWith("usage-csv:"));
+		// the CSV's own id, verbatim, and the same call's ledger key as a Batch or chat-log import would give it
+		assertThat(keywordsAi.stored()).filteredOn(log -> log.path("metadata").has("together_request_id"))
+			.hasSizeGreaterThan(5)
+			.allSatisfy(log -> {
+				assertThat(log.path("custom_identifier").asString())
+					.isEqualTo(log.path("metadata").path("together_request_id").asString()).startsWith("req_");
+				assertThat(log.path("metadata").path("backfill_source_id").asString())
+					.isEqualTo("together-request:" + log.path("custom_identifier").asString());
+			});
 	}
 
 	static long gzipLines(Path file) throws IOException {

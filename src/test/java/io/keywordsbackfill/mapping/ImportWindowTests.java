@@ -1,6 +1,7 @@
 package io.keywordsbackfill.mapping;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,6 +11,7 @@ import io.keywordsbackfill.mapping.MappingOptions.ExportedCostPolicy;
 import io.keywordsbackfill.mapping.MappingOptions.UnpricedModelPolicy;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.RejectReason;
+import io.keywordsbackfill.record.SourceIds;
 import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.record.TokenUsage;
 import io.keywordsbackfill.record.UnreadableRecord;
@@ -69,7 +71,7 @@ class ImportWindowTests {
 	@Test
 	void aRecordWithoutATimeIsJudgedByTheTimeTheMappingGivesIt() {
 		// a Batch error line: no completion time, the batch's completion time stands in
-		UsageRecord errorLine = new UsageRecord(position(), "test:error", MIXTRAL, null, null, null, null, null, null,
+		UsageRecord errorLine = new UsageRecord(position(), ids("test:error"), MIXTRAL, null, null, null, null, null, null,
 				null, 400, "Invalid model specified", null, null, true, null);
 
 		ProcessedItem inside = new SourceItemProcessor(new KeywordsLogMapper(CATALOG,
@@ -86,9 +88,9 @@ class ImportWindowTests {
 		SourceItemProcessor processor = processor(WINDOW);
 		UnreadableRecord unreadable = new UnreadableRecord(position(), null, RejectReason.MALFORMED_JSON,
 				"not JSON", "{");
-		UsageRecord noModel = new UsageRecord(position(), "test:no-model", null, null, null, new TokenUsage(1, 1),
+		UsageRecord noModel = new UsageRecord(position(), ids("test:no-model"), null, null, null, new TokenUsage(1, 1),
 				Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 200, null, null, null, true, null);
-		UsageRecord noTime = new UsageRecord(position(), "test:no-time", MIXTRAL, null, null, null, null, null, null,
+		UsageRecord noTime = new UsageRecord(position(), ids("test:no-time"), MIXTRAL, null, null, null, null, null, null,
 				null, 400, "failed", null, null, true, null);
 
 		assertThat(processor.process(unreadable)).isInstanceOfSatisfying(RejectedRecord.class,
@@ -102,7 +104,7 @@ class ImportWindowTests {
 	@Test
 	void aCallOutsideTheWindowIsNotRejectedForItsPrice() {
 		// a model without a price, under the policy that rejects such logs: outside the window it is not a log to send
-		UsageRecord unpriced = new UsageRecord(position(), "test:unpriced", "no/such-model", null, null,
+		UsageRecord unpriced = new UsageRecord(position(), ids("test:unpriced"), "no/such-model", null, null,
 				new TokenUsage(10, 5), Instant.parse("2026-01-01T00:00:00Z"), null, null, null, 200, null, null, null,
 				true, null);
 		SourceItemProcessor processor = new SourceItemProcessor(new KeywordsLogMapper(CATALOG,
@@ -147,8 +149,12 @@ class ImportWindowTests {
 	}
 
 	private static UsageRecord record(String id, Instant completedAt) {
-		return new UsageRecord(position(), "test:" + id, MIXTRAL, null, null, new TokenUsage(100, 20), completedAt,
+		return new UsageRecord(position(), ids("test:" + id), MIXTRAL, null, null, new TokenUsage(100, 20), completedAt,
 				null, null, null, 200, null, null, null, true, null);
+	}
+
+	private static SourceIds ids(String id) {
+		return new SourceIds(id, id, Map.of());
 	}
 
 	private static SourcePosition position() {

@@ -56,7 +56,10 @@ class ChatLogItemReaderTests {
 		assertThat(records).hasSize(10);
 		UsageRecord first = records.get(0);
 		assertThat(first.position()).isEqualTo(new SourcePosition(APP_CALLS.toString(), 1, 0));
-		assertThat(first.sourceId()).isEqualTo("chat-log:req_01JNB5M2W3X4Y5Z6");
+		assertThat(first.sourceId()).isEqualTo("together-request:req_01JNB5M2W3X4Y5Z6");
+		assertThat(first.ids().customIdentifier()).isEqualTo("req_01JNB5M2W3X4Y5Z6");
+		assertThat(first.ids().raw()).containsExactly(Map.entry("together_request_id", "req_01JNB5M2W3X4Y5Z6"),
+				Map.entry("together_completion_id", "9c1a2b3d4e5f6071-IAD"));
 		assertThat(first.model()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct-Turbo");
 		assertThat(first.promptMessages()).extracting(ChatMessage::role).containsExactly("system", "user");
 		assertThat(first.promptMessages().get(1).content().stringValue()).isEqualTo("How do I rotate my API key?");
@@ -120,11 +123,12 @@ class ChatLogItemReaderTests {
 	}
 
 	@Test
-	void readsGzipCopyWithBareCompletionAndFallbackIds() throws Exception {
+	void readsGzipCopyWithBareCompletionAndIdsFromLinesWhenAskedFor() throws Exception {
 		Path file = SAMPLES.resolve("app-calls-2.jsonl.gz");
 		SourceFile source = SourceFile.of(file);
 
-		List<UsageRecord> records = records(readAll(new ChatLogItemReader(source, null), new ExecutionContext()));
+		List<UsageRecord> records = records(readAll(
+				new ChatLogItemReader(source, new ChatLogOptions(Map.of(), null, true)), new ExecutionContext()));
 
 		assertThat(records).hasSize(4);
 		UsageRecord bare = records.get(1);
@@ -139,6 +143,8 @@ class ChatLogItemReaderTests {
 
 		UsageRecord noIds = records.get(2);
 		assertThat(noIds.sourceId()).isEqualTo("chat-log:" + source.shortFingerprint() + ":3");
+		assertThat(noIds.ids().customIdentifier()).isEqualTo(noIds.sourceId());
+		assertThat(noIds.ids().raw()).isEmpty();
 		// started_at + latency_ms, not response.created
 		assertThat(noIds.completedAt()).isEqualTo(Instant.parse("2025-03-03T12:10:00.120Z"));
 		assertThat(noIds.generationTime()).isEqualTo(Duration.ofMillis(620));
@@ -148,6 +154,20 @@ class ChatLogItemReaderTests {
 		assertThat(timeout.statusCode()).isEqualTo(504);
 		assertThat(timeout.errorMessage()).isEqualTo("Request timed out");
 		assertThat(timeout.completedAt()).isEqualTo(Instant.parse("2025-03-03T12:16:00Z"));
+	}
+
+	@Test
+	void aLineWithoutAnyIdIsRejectedUnlessIdsFromLinesAreAskedFor() throws Exception {
+		SourceFile source = SourceFile.of(SAMPLES.resolve("app-calls-2.jsonl.gz"));
+
+		List<SourceItem> items = readAll(new ChatLogItemReader(source, null), new ExecutionContext());
+
+		assertThat(items).hasSize(4);
+		UnreadableRecord noIds = (UnreadableRecord) items.get(2);
+		assertThat(noIds.position().line()).isEqualTo(3);
+		assertThat(noIds.reason()).isEqualTo(RejectReason.MISSING_SOURCE_ID);
+		assertThat(noIds.sourceId()).isNull();
+		assertThat(noIds.message()).contains("\"request_id\"", "--line-ids");
 	}
 
 	@Test
@@ -166,8 +186,10 @@ class ChatLogItemReaderTests {
 				+ "\"content\":\"Open Settings → API keys, click “Rotate”, then update your deployments with the new key.\"},"
 				+ "\"prompt_tokens\":38,\"completion_tokens\":24,\"cost\":0.00005456,\"generation_time\":1.75,"
 				+ "\"ttft\":0.21,\"timestamp\":\"2025-03-01T12:00:01.870Z\",\"start_time\":\"2025-03-01T12:00:00.120Z\","
-				+ "\"customer_identifier\":\"acme-42\",\"custom_identifier\":\"chat-log:req_01JNB5M2W3X4Y5Z6\","
-				+ "\"metadata\":{\"backfill_source_id\":\"chat-log:req_01JNB5M2W3X4Y5Z6\","
+				+ "\"customer_identifier\":\"acme-42\",\"custom_identifier\":\"req_01JNB5M2W3X4Y5Z6\","
+				+ "\"metadata\":{\"together_request_id\":\"req_01JNB5M2W3X4Y5Z6\","
+				+ "\"together_completion_id\":\"9c1a2b3d4e5f6071-IAD\","
+				+ "\"backfill_source_id\":\"together-request:req_01JNB5M2W3X4Y5Z6\","
 				+ "\"backfill_file\":\"sample-data/chat-log/app-calls.jsonl\",\"backfill_line\":1},"
 				+ "\"status_code\":200,\"temperature\":0.2,\"max_tokens\":256,\"stream\":false}");
 	}
@@ -187,7 +209,7 @@ class ChatLogItemReaderTests {
 		UsageRecord record = (UsageRecord) readAll(new ChatLogItemReader("r", SourceFile.of(file), options, 1 << 20),
 				new ExecutionContext()).get(0);
 
-		assertThat(record.sourceId()).isEqualTo("chat-log:abc");
+		assertThat(record.sourceId()).isEqualTo("together-request:abc");
 		assertThat(record.model()).isEqualTo("deepseek-ai/DeepSeek-V3");
 		assertThat(record.startedAt()).isEqualTo(Instant.parse("2025-03-01T09:00:00.250Z"));
 		assertThat(record.completedAt()).isEqualTo(Instant.parse("2025-03-01T09:00:01Z"));
@@ -239,7 +261,7 @@ class ChatLogItemReaderTests {
 			.containsExactly("sent", "malformed_json", "malformed_json", "not_an_object", "missing_field", "sent",
 					"invalid_field", "invalid_field", "sent", "invalid_field", "invalid_encoding", "invalid_encoding",
 					"too_large", "sent", "invalid_field", "invalid_field", "invalid_field", "invalid_field",
-					"duplicate_source_id", "sent");
+					"sent", "sent");
 
 		UsageRecord nullUsage = (UsageRecord) items.get(5);
 		assertThat(nullUsage.usage()).isNull();
@@ -261,7 +283,7 @@ class ChatLogItemReaderTests {
 		assertThat(message(items.get(3))).isEqualTo("line is a JSON array, not an object");
 		assertThat(((RejectedRecord) processed.get(4)).message()).startsWith("missing model");
 		assertThat(message(items.get(6))).isEqualTo("\"usage.prompt_tokens\" is negative: -3");
-		assertThat(((UnreadableRecord) items.get(6)).sourceId()).isEqualTo("chat-log:neg-tokens");
+		assertThat(((UnreadableRecord) items.get(6)).sourceId()).isEqualTo("together-request:neg-tokens");
 		assertThat(message(items.get(7))).isEqualTo("\"usage.prompt_tokens\" must be a whole number, is 12.5");
 		assertThat(message(items.get(9))).isEqualTo("\"usage.prompt_tokens\" is not a number: \"twelve\"");
 		assertThat(message(items.get(10))).isEqualTo("line is not valid UTF-8");
@@ -270,7 +292,8 @@ class ChatLogItemReaderTests {
 		assertThat(message(items.get(15))).startsWith("\"completed_at\" is an impossible time for a call");
 		assertThat(message(items.get(16))).startsWith("\"response.created\" is an impossible time for a call: \"-5\"");
 		assertThat(message(items.get(17))).contains("is before \"started_at\"");
-		assertThat(((RejectedRecord) processed.get(18)).sourceId()).isEqualTo("chat-log:ok-1");
+		// line 21 repeats the id of line 1: the writer, which sees both logs' content, judges it
+		assertThat(((MappedLog) processed.get(18)).sourceId()).isEqualTo("together-request:ok-1");
 	}
 
 	@Test

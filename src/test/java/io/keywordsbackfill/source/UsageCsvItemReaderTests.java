@@ -52,7 +52,8 @@ class UsageCsvItemReaderTests {
 		UsageRecord first = records.get(0);
 		// the header is 3 (BOM) + 137 + 2 (CRLF) bytes
 		assertThat(first.position()).isEqualTo(new SourcePosition(USAGE_CSV.toString(), 2, 142));
-		assertThat(first.sourceId()).isEqualTo("usage-csv:req_01JND0A1B2C3D4E5");
+		assertThat(first.sourceId()).isEqualTo("together-request:req_01JND0A1B2C3D4E5");
+		assertThat(first.ids().customIdentifier()).isEqualTo("req_01JND0A1B2C3D4E5");
 		assertThat(first.model()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct-Turbo");
 		assertThat(first.promptMessages()).isEmpty();
 		assertThat(first.completionMessage()).isNull();
@@ -105,8 +106,9 @@ class UsageCsvItemReaderTests {
 				+ "\"log_type\":\"chat\",\"prompt_tokens\":412,\"completion_tokens\":96,\"cost\":0.00044704,"
 				+ "\"generation_time\":2.14,\"ttft\":0.26,\"timestamp\":\"2025-03-02T09:15:02.340Z\","
 				+ "\"start_time\":\"2025-03-02T09:15:00.200Z\",\"customer_identifier\":\"acme-42\","
-				+ "\"custom_identifier\":\"usage-csv:req_01JND0A1B2C3D4E5\","
-				+ "\"metadata\":{\"backfill_source_id\":\"usage-csv:req_01JND0A1B2C3D4E5\","
+				+ "\"custom_identifier\":\"req_01JND0A1B2C3D4E5\","
+				+ "\"metadata\":{\"together_request_id\":\"req_01JND0A1B2C3D4E5\","
+				+ "\"backfill_source_id\":\"together-request:req_01JND0A1B2C3D4E5\","
 				+ "\"backfill_file\":\"sample-data/usage-csv/usage.csv\",\"backfill_line\":2},\"status_code\":200}");
 	}
 
@@ -125,7 +127,7 @@ class UsageCsvItemReaderTests {
 		assertThat(message(items.get(1))).isEqualTo("expected 12 columns (as in the header), found 13");
 		assertThat(message(items.get(2))).isEqualTo("expected 12 columns (as in the header), found 5");
 		assertThat(message(items.get(3))).isEqualTo("\"prompt_tokens\" is not a number: \"ten\"");
-		assertThat(((UnreadableRecord) items.get(3)).sourceId()).isEqualTo("usage-csv:r-4");
+		assertThat(((UnreadableRecord) items.get(3)).sourceId()).isEqualTo("together-request:r-4");
 		assertThat(message(items.get(4))).isEqualTo("\"prompt_tokens\" is negative: \"-1\"");
 		assertThat(message(items.get(5))).isEqualTo("\"prompt_tokens\" must be a whole number, is \"12.5\"");
 		assertThat(message(items.get(6))).isEqualTo("\"timestamp\" is not a valid timestamp: \"2025-02-30 09:00:06\"");
@@ -138,7 +140,7 @@ class UsageCsvItemReaderTests {
 		assertThat(unclosed.message())
 			.isEqualTo("a quoted field is not closed properly (text after the closing quote of column 10 on line 17)");
 		assertThat(unclosed.excerpt()).endsWith("\"unterminated,,");
-		assertThat(((UsageRecord) items.get(13)).sourceId()).isEqualTo("usage-csv:r-14");
+		assertThat(((UsageRecord) items.get(13)).sourceId()).isEqualTo("together-request:r-14");
 		UsageRecord quotedNumbers = (UsageRecord) items.get(14);
 		assertThat(quotedNumbers.usage()).isEqualTo(new TokenUsage(12, 5));
 		assertThat(quotedNumbers.statusCode()).isEqualTo(200);

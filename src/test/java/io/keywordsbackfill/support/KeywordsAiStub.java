@@ -73,7 +73,9 @@ public class KeywordsAiStub extends Dispatcher {
 		int i = 0;
 		for (JsonNode log : body.get("logs")) {
 			stored.add(log);
-			storedBySourceId.computeIfAbsent(log.path("custom_identifier").asString(), k -> new AtomicInteger())
+			// the ledger key: custom_identifier is the source's own id, which two batches may share
+			storedBySourceId.computeIfAbsent(log.path("metadata").path("backfill_source_id").asString(),
+					k -> new AtomicInteger())
 				.incrementAndGet();
 			results.append(i++ == 0 ? "" : ",").append("{\"id\":\"log_").append(stored.size()).append("\",\"status\":\"success\"}");
 		}
@@ -91,7 +93,7 @@ public class KeywordsAiStub extends Dispatcher {
 		return List.copyOf(requests);
 	}
 
-	/** How many times each source id (custom_identifier) was stored. */
+	/** How many times each source id (the ledger key, {@code metadata.backfill_source_id}) was stored. */
 	public Map<String, Integer> storedCounts() {
 		Map<String, Integer> counts = new java.util.TreeMap<>();
 		storedBySourceId.forEach((id, n) -> counts.put(id, n.get()));
