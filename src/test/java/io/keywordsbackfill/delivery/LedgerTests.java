@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.keywordsbackfill.record.SourcePosition;
 import io.keywordsbackfill.store.SqlDialect;
 import io.keywordsbackfill.support.MigratedDatabase;
 
@@ -61,6 +62,46 @@ abstract class LedgerTests {
 		assertThat(jdbc.queryForList("SELECT source_id, log_id, job_execution_id FROM backfill_ledger ORDER BY source_id"))
 			.extracting(row -> row.get("SOURCE_ID") + " " + row.get("LOG_ID") + " " + row.get("JOB_EXECUTION_ID"))
 			.containsExactly("req-1 log_first 1", "req-2 null 2");
+	}
+
+	@Test
+	void aLookupTellsTheCopiesThisRunSentFromIdsOtherRunsSent() {
+		SourceCopy copy = new SourceCopy(-42L, new SourcePosition("day-1.jsonl", 7, 900));
+		ledger.recordAccepted(10, 3L, List.of(new Ledger.AcceptedLog("req-1", "log_1", copy)));
+		ledger.recordAccepted(11, 4L, List.of(new Ledger.AcceptedLog("req-2", "log_2",
+				new SourceCopy(5, new SourcePosition("day-2.jsonl", 1, 0)))));
+		ledger.recordAccepted(12, List.of(new Ledger.AcceptedLog("req-3", "log_3")));
+
+		Ledger.Lookup found = ledger.lookup(List.of("req-1", "req-2", "req-3", "req-4"), 3);
+
+		assertThat(found.byOtherRuns()).containsExactlyInAnyOrder("req-2", "req-3");
+		assertThat(found.byThisRun()).containsOnlyKeys("req-1");
+		assertThat(found.byThisRun().get("req-1").contentHash()).isEqualTo(-42L);
+		assertThat(found.byThisRun().get("req-1").isAt(new SourcePosition("day-1.jsonl", 7, 0))).isTrue();
+	}
+
+	/** Migration 10: the per-format keys of request ids of earlier versions become the one key of the call. */
+	@Test
+	void migrationTenGivesEarlierRequestIdKeysTheKeyOfTheCallAndLeavesIdsFromLinesAlone() {
+		String url = url();
+		MigratedDatabase.flyway(url, user(), "9").migrate();
+		JdbcTemplate old = new JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(url, user(), ""));
+		for (String id : List.of("chat-log:req_01JNB5", "usage-csv:req_01JND0", "chat-log:0123456789abcdef:12",
+				"usage-csv:0123456789abcdef:9", "together-request:both", "chat-log:both", "together-batch:0123456789abcdef:req-1")) {
+			old.update("INSERT INTO backfill_ledger (source_id, log_id, job_execution_id, accepted_at) "
+					+ "VALUES (?, NULL, 1, CURRENT_TIMESTAMP)", id);
+		}
+		old.update("INSERT INTO backfill_reject (job_execution_id, file, line, source_id, reason, replayable, created_at) "
+				+ "VALUES (1, 'usage.csv', 3, 'usage-csv:req_01JND0', 'api_rejected', TRUE, CURRENT_TIMESTAMP)");
+
+		MigratedDatabase.flyway(url, user(), null).migrate();
+
+		assertThat(old.queryForList("SELECT source_id FROM backfill_ledger", String.class)).containsExactlyInAnyOrder(
+				"together-request:req_01JNB5", "together-request:req_01JND0", "chat-log:0123456789abcdef:12",
+				"usage-csv:0123456789abcdef:9", "together-request:both", "chat-log:both",
+				"together-batch:0123456789abcdef:req-1");
+		assertThat(old.queryForObject("SELECT source_id FROM backfill_reject", String.class))
+			.isEqualTo("together-request:req_01JND0");
 	}
 
 }

@@ -269,6 +269,38 @@ class TogetherBatchItemReaderTests {
 		return target;
 	}
 
+	@Test
+	void partitionsSharingTheRunsIndexesJoinAsAReaderWithItsOwnIndexAndBuildItOnce() throws Exception {
+		List<SourceItem> alone = readAll(sampleReader(), new ExecutionContext());
+		SourceFile output = SourceFile.of(SAMPLES.resolve("batch-output.jsonl"));
+		SourceFile input = SourceFile.of(SAMPLES.resolve("batch-input.jsonl"));
+		byte[] bytes = Files.readAllBytes(output.path());
+		int middle = bytes.length / 2;
+		long lines = 0;
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == '\n') {
+				lines++;
+				if (i >= middle) {
+					middle = i + 1;
+					break;
+				}
+			}
+		}
+		long size = bytes.length;
+
+		try (BatchInputIndexes indexes = new BatchInputIndexes()) {
+			List<SourceItem> shared = new ArrayList<>();
+			shared.addAll(readAll(new TogetherBatchItemReader("first", output, input, null, LineReader.DEFAULT_MAX_LINE_BYTES)
+				.onlyRange(new FileRange(0, 1, middle)).sharingIndexes(indexes), new ExecutionContext()));
+			shared.addAll(readAll(new TogetherBatchItemReader("second", output, input, null, LineReader.DEFAULT_MAX_LINE_BYTES)
+				.onlyRange(new FileRange(middle, lines + 1, size)).sharingIndexes(indexes), new ExecutionContext()));
+
+			assertThat(indexes.size()).isEqualTo(1);
+			// the same records as one reader of the whole output file, less the error file's line
+			assertThat(shared).isEqualTo(alone.subList(0, alone.size() - 1));
+		}
+	}
+
 	static TogetherBatchItemReader sampleReader() {
 		return new TogetherBatchItemReader(SourceFile.of(SAMPLES.resolve("batch-output.jsonl")),
 				SourceFile.of(SAMPLES.resolve("batch-input.jsonl")), SourceFile.of(SAMPLES.resolve("batch-errors.jsonl")));
