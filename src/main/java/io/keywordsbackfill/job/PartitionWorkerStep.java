@@ -38,6 +38,7 @@ import io.keywordsbackfill.mapping.SourceItemProcessor;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.source.BatchCompletion;
+import io.keywordsbackfill.source.BatchInputIndexes;
 import io.keywordsbackfill.source.ChatLogItemReader;
 import io.keywordsbackfill.source.FileChangeGuard;
 import io.keywordsbackfill.source.FileSequenceReader;
@@ -78,7 +79,8 @@ final class PartitionWorkerStep implements Step {
 	public void execute(StepExecution stepExecution) throws JobInterruptedException {
 		ImportParameters params = ImportParameters.from(stepExecution.getJobExecution().getJobParameters());
 		Partition partition = Partition.from(stepExecution.getExecutionContext());
-		ItemStreamReader<SourceItem> reader = reader(partition);
+		ItemStreamReader<SourceItem> reader = reader(partition,
+				this.parts.runResources().batchInputIndexes(stepExecution.getJobExecutionId()));
 		Step step = new StepBuilder(getName(), this.parts.jobRepository())
 			.<SourceItem, ProcessedItem>chunk(this.parts.properties().chunkSize())
 			.transactionManager(this.parts.transactionManager())
@@ -104,13 +106,14 @@ final class PartitionWorkerStep implements Step {
 	 * The partition's files read one after the other, each checked for changes while it is read; a byte range
 	 * or an error file is a sequence of one.
 	 */
-	private static FileSequenceReader reader(Partition partition) {
+	private static FileSequenceReader reader(Partition partition, BatchInputIndexes batchInputIndexes) {
 		InputOptions options = InputOptions.fromJson(partition.options());
 		List<Partition.Member> files = partition.files();
 		return new FileSequenceReader(FileSequenceReader.DEFAULT_NAME, readerName(partition.format()),
 				files.stream().map(Partition.Member::file).toList(), (index, name) -> {
 					Partition.Member member = files.get(index);
-					return FileChangeGuard.around(formatReader(partition, options, member, name), member.file(),
+					return FileChangeGuard.around(formatReader(partition, options, member, name, batchInputIndexes),
+							member.file(),
 							member.batchInput());
 				});
 	}
@@ -125,11 +128,12 @@ final class PartitionWorkerStep implements Step {
 	}
 
 	private static ItemStreamReader<SourceItem> formatReader(Partition partition, InputOptions options,
-			Partition.Member member, String name) {
+			Partition.Member member, String name, BatchInputIndexes batchInputIndexes) {
 		return switch (partition.format()) {
 			case "together-batch" -> new TogetherBatchItemReader(name, member.file(), member.batchInput(), null,
 					LineReader.DEFAULT_MAX_LINE_BYTES)
-				.onlyRange(partition.range());
+				.onlyRange(partition.range())
+				.sharingIndexes(batchInputIndexes);
 			case "chat-log" -> new ChatLogItemReader(name, member.file(), options.chatLog(),
 					LineReader.DEFAULT_MAX_LINE_BYTES);
 			case "usage-csv" -> new UsageCsvItemReader(name, member.file(), options.usageCsv(),

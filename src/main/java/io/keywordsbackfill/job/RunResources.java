@@ -16,6 +16,7 @@ import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
 import io.keywordsbackfill.delivery.SourceCopy;
+import io.keywordsbackfill.source.BatchInputIndexes;
 
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
@@ -30,6 +31,8 @@ class RunResources {
 	private final Map<Long, DeliveryThrottle> throttles = new ConcurrentHashMap<>();
 
 	private final Map<Long, DryRunSink> dryRunSinks = new ConcurrentHashMap<>();
+
+	private final Map<Long, BatchInputIndexes> batchInputIndexes = new ConcurrentHashMap<>();
 
 	private final Map<Long, Set<String>> inDoubt = new ConcurrentHashMap<>();
 
@@ -68,7 +71,16 @@ class RunResources {
 		return sink::send;
 	}
 
+	/** The run's Batch input indexes, built once per input file whatever the number of partitions joining with it. */
+	BatchInputIndexes batchInputIndexes(long jobExecutionId) {
+		return this.batchInputIndexes.computeIfAbsent(jobExecutionId, id -> new BatchInputIndexes());
+	}
+
 	void finished(long jobExecutionId) {
+		BatchInputIndexes indexes = this.batchInputIndexes.remove(jobExecutionId);
+		if (indexes != null) {
+			indexes.close();
+		}
 		this.throttles.remove(jobExecutionId);
 		this.inDoubt.remove(jobExecutionId);
 		this.claims.remove(jobExecutionId);

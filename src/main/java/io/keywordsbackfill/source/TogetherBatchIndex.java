@@ -1,13 +1,14 @@
 package io.keywordsbackfill.source;
 
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -23,7 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Where each {@code custom_id} of a Batch <em>input</em> file starts, so output lines (in another order)
  * can be joined with their request without holding the requests in memory: one streaming pass keeps
- * only ids and offsets, and {@link #lookup(String)} reads the one line it needs.
+ * only ids, offsets and lengths, and {@link #lookup(String)} reads exactly the one line it needs with one
+ * positional read (a read of a fixed 64 KB block per lookup, scanned for the newline, was a quarter of an
+ * import's CPU).
  * <p>
  * A gzip input is first inflated to a temporary file, since only a plain file can be seeked; the copy is
  * deleted by {@link #close()}. For a duplicate {@code custom_id} the first line wins and the duplicate is
@@ -35,15 +38,21 @@ final class TogetherBatchIndex implements AutoCloseable {
 
 	private static final int READ_CHUNK = 64 * 1024;
 
+	/** A line's place is one long: its offset in the high bits, its length in the low {@value} bits. */
+	private static final int LENGTH_BITS = 26;
+
+	private static final long MAX_LENGTH = (1L << LENGTH_BITS) - 1;
+
 	private final JsonMapper mapper;
 
 	private final String displayName;
 
 	private final Path temporaryCopy;
 
-	private final RandomAccessFile file;
+	private final FileChannel file;
 
-	private final Map<String, Long> offsets = new HashMap<>();
+	/** custom_id → offset and length of its line (see {@link #LENGTH_BITS}). */
+	private final Map<String, Long> places = new HashMap<>();
 
 	private final int maxLineBytes;
 
@@ -60,14 +69,14 @@ final class TogetherBatchIndex implements AutoCloseable {
 		Path seekable = (this.temporaryCopy != null) ? this.temporaryCopy : input;
 		try {
 			index(seekable);
-			this.file = new RandomAccessFile(seekable.toFile(), "r");
+			this.file = FileChannel.open(seekable, StandardOpenOption.READ);
 		}
 		catch (IOException | RuntimeException ex) {
 			deleteTemporaryCopy();
 			throw ex;
 		}
 		logger.info("Indexed batch input file={} ids={} duplicateIds={} unreadableLines={}", displayName,
-				this.offsets.size(), this.duplicateIds, this.unreadableLines);
+				this.places.size(), this.duplicateIds, this.unreadableLines);
 	}
 
 	/**
@@ -80,7 +89,7 @@ final class TogetherBatchIndex implements AutoCloseable {
 	}
 
 	int size() {
-		return this.offsets.size();
+		return this.places.size();
 	}
 
 	/** How many lines repeated a {@code custom_id} seen earlier in the file (and were ignored). */
@@ -99,11 +108,12 @@ final class TogetherBatchIndex implements AutoCloseable {
 	 * @throws IOException if the file cannot be read
 	 */
 	TogetherBatchInputLine lookup(String customId) throws IOException {
-		Long offset = this.offsets.get(customId);
-		if (offset == null) {
+		Long place = this.places.get(customId);
+		if (place == null) {
 			return null;
 		}
-		String line = readLineAt(offset);
+		long offset = place >>> LENGTH_BITS;
+		byte[] line = readAt(offset, (int) (place & MAX_LENGTH));
 		try {
 			return this.mapper.readValue(line, TogetherBatchInputLine.class);
 		}
@@ -114,24 +124,17 @@ final class TogetherBatchIndex implements AutoCloseable {
 		}
 	}
 
-	private String readLineAt(long offset) throws IOException {
-		this.file.seek(offset);
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		byte[] chunk = new byte[READ_CHUNK];
-		int n;
-		outer: while ((n = this.file.read(chunk)) > 0) {
-			for (int i = 0; i < n; i++) {
-				if (chunk[i] == '\n') {
-					line.write(chunk, 0, i);
-					break outer;
-				}
-			}
-			line.write(chunk, 0, n);
-			if (line.size() > this.maxLineBytes) {
-				break;
+	/** Positional reads: no shared file position, so lookups need no seek. */
+	private byte[] readAt(long offset, int length) throws IOException {
+		byte[] line = new byte[length];
+		ByteBuffer buffer = ByteBuffer.wrap(line);
+		while (buffer.hasRemaining()) {
+			if (this.file.read(buffer, offset + buffer.position()) < 0) {
+				throw new EOFException(this.displayName + " ends inside the line at byte offset " + offset
+						+ ": was it changed while it was read?");
 			}
 		}
-		return line.toString(StandardCharsets.UTF_8);
+		return line;
 	}
 
 	private void index(Path seekable) throws IOException {
@@ -141,11 +144,12 @@ final class TogetherBatchIndex implements AutoCloseable {
 				if (line.isBlank()) {
 					continue;
 				}
-				String customId = line.ok() ? customId(line.text()) : null;
+				String customId = line.ok() ? customId(line.bytes()) : null;
 				if (customId == null) {
 					this.unreadableLines++;
 				}
-				else if (this.offsets.putIfAbsent(customId, line.byteOffset()) != null) {
+				else if (this.places.putIfAbsent(customId,
+						(line.byteOffset() << LENGTH_BITS) | Math.min(line.bytes().length, MAX_LENGTH)) != null) {
 					this.duplicateIds++;
 					logger.warn("Duplicate custom_id in batch input file={} line={} customId={} (first one kept)",
 							this.displayName, line.lineNumber(), customId);
@@ -155,8 +159,8 @@ final class TogetherBatchIndex implements AutoCloseable {
 	}
 
 	/** The top-level {@code custom_id} string, found by streaming so the request body is never built. */
-	private String customId(String text) {
-		try (JsonParser parser = this.mapper.createParser(text)) {
+	private String customId(byte[] utf8) {
+		try (JsonParser parser = this.mapper.createParser(utf8)) {
 			if (parser.nextToken() != JsonToken.START_OBJECT) {
 				return null;
 			}

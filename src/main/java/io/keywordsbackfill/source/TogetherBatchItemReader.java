@@ -56,6 +56,9 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 
 	private TogetherBatchIndex index;
 
+	/** The run's shared indexes, or null for an index of this reader's own. */
+	private BatchInputIndexes sharedIndexes;
+
 	private TogetherBatchLineParser parser;
 
 	private LineReader lines;
@@ -105,6 +108,12 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 		return this;
 	}
 
+	/** Takes the input file's index from the run's shared ones instead of building one of its own. */
+	public TogetherBatchItemReader sharingIndexes(BatchInputIndexes indexes) {
+		this.sharedIndexes = indexes;
+		return this;
+	}
+
 	String key(String suffix) {
 		return this.name + "." + suffix;
 	}
@@ -127,8 +136,10 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 		}
 		try {
 			if (this.input != null) {
-				this.index = TogetherBatchIndex.build(this.mapper, this.input.path(), this.input.displayName(),
-						this.maxLineBytes);
+				this.index = (this.sharedIndexes != null)
+						? this.sharedIndexes.index(this.mapper, this.input, this.maxLineBytes)
+						: TogetherBatchIndex.build(this.mapper, this.input.path(), this.input.displayName(),
+								this.maxLineBytes);
 			}
 			this.parser = new TogetherBatchLineParser(this.mapper, this.index);
 			this.part = savedPart;
@@ -199,7 +210,7 @@ public class TogetherBatchItemReader implements ItemStreamReader<SourceItem>, Pr
 			if (this.lines != null) {
 				this.lines.close();
 			}
-			if (this.index != null) {
+			if (this.index != null && this.sharedIndexes == null) {
 				this.index.close();
 			}
 		}
