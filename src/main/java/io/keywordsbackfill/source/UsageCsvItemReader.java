@@ -296,13 +296,14 @@ public class UsageCsvItemReader extends LineFileItemReader {
 			throws BadFieldException {
 		Instant completedAt = FieldValues.timestamp(cell(cells, "timestamp"), this.options.defaultZone(),
 				header("timestamp"));
-		Long prompt = FieldValues.count(cell(cells, "prompt_tokens"), header("prompt_tokens"));
-		Long completion = FieldValues.count(cell(cells, "completion_tokens"), header("completion_tokens"));
-		FieldValues.count(cell(cells, "total_tokens"), header("total_tokens"));
+		Long prompt = FieldValues.count(countCell(cells, "prompt_tokens"), header("prompt_tokens"));
+		Long completion = FieldValues.count(countCell(cells, "completion_tokens"), header("completion_tokens"));
+		FieldValues.count(countCell(cells, "total_tokens"), header("total_tokens"));
 		boolean seconds = this.options.latencyUnit() == LatencyUnit.SECONDS;
 		Duration latency = FieldValues.duration(FieldValues.decimal(cell(cells, "latency_ms"), header("latency_ms")),
-				seconds);
-		Duration ttft = FieldValues.duration(FieldValues.decimal(cell(cells, "ttft_ms"), header("ttft_ms")), seconds);
+				seconds, header("latency_ms"));
+		Duration ttft = FieldValues.duration(FieldValues.decimal(cell(cells, "ttft_ms"), header("ttft_ms")), seconds,
+				header("ttft_ms"));
 		Integer status = FieldValues.statusCode(cell(cells, "status_code"), header("status_code"));
 		BigDecimal cost = FieldValues.decimal(cell(cells, "cost_usd"), header("cost_usd"));
 		String error = cell(cells, "error_message");
@@ -321,6 +322,20 @@ public class UsageCsvItemReader extends LineFileItemReader {
 		}
 		String value = cells.get(index).strip();
 		return value.isEmpty() ? null : value;
+	}
+
+	/**
+	 * The cell of a token column: null when the file has no such column or the cell is empty (unknown), the
+	 * cell itself when it holds only spaces, which a count refuses: an exporter writes nothing for "unknown",
+	 * so spaces are a value, and not a count.
+	 */
+	private String countCell(List<String> cells, String canonical) {
+		Integer index = this.columnIndex.get(canonical);
+		if (index == null) {
+			return null;
+		}
+		String value = cells.get(index);
+		return value.isBlank() ? value : value.strip();
 	}
 
 	private String header(String canonical) {

@@ -100,9 +100,9 @@ class ChatLogItemReaderTests {
 
 		UsageRecord latencyOnly = records.get(5);
 		assertThat(latencyOnly.startedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:10Z"));
-		// 8421.5 ms rounds half up to whole milliseconds
-		assertThat(latencyOnly.generationTime()).isEqualTo(Duration.ofMillis(8422));
-		assertThat(latencyOnly.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:18.422Z"));
+		// 8421.5 ms is kept as written, not rounded to whole milliseconds
+		assertThat(latencyOnly.generationTime()).isEqualTo(Duration.ofNanos(8_421_500_000L));
+		assertThat(latencyOnly.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:18.4215Z"));
 
 		UsageRecord withOffset = records.get(6);
 		assertThat(withOffset.startedAt()).isEqualTo(Instant.parse("2025-03-01T12:40:00.500Z"));
@@ -148,6 +148,40 @@ class ChatLogItemReaderTests {
 		assertThat(timeout.statusCode()).isEqualTo(504);
 		assertThat(timeout.errorMessage()).isEqualTo("Request timed out");
 		assertThat(timeout.completedAt()).isEqualTo(Instant.parse("2025-03-03T12:16:00Z"));
+	}
+
+	@Test
+	void tokenCountsThatAreNotCountsAreRejectedAndNullOrAbsentAreUnknown() throws Exception {
+		Path file = FIXTURES.resolve("token-values.jsonl");
+		List<SourceItem> items = readAll(reader(file), new ExecutionContext());
+
+		assertThat(items).hasSize(8);
+		// "" is a value that is not a count, not an absent one
+		assertThat(invalid(items.get(0))).isEqualTo("\"usage.prompt_tokens\" must be a whole number, is \"\"");
+		assertThat(((UsageRecord) items.get(1)).usage()).isEqualTo(new TokenUsage(12, 3));
+		assertThat(invalid(items.get(2))).isEqualTo("\"usage.prompt_tokens\" is negative: -1");
+		assertThat(invalid(items.get(3))).isEqualTo("\"usage.prompt_tokens\" must be a whole number, is 1.5");
+		// null and absent: unknown, so the log goes without tokens (and without cost: the unpriced policy)
+		assertThat(((UsageRecord) items.get(4)).usage()).isNull();
+		assertThat(((UsageRecord) items.get(5)).usage()).isNull();
+		assertThat(invalid(items.get(6))).isEqualTo("\"usage.completion_tokens\" must be a whole number, is \"\"");
+		assertThat(invalid(items.get(7))).isEqualTo("\"usage.completion_tokens\" must be a whole number, is \"  \"");
+		assertThat(((UnreadableRecord) items.get(0)).sourceId()).isNotNull();
+	}
+
+	@Test
+	void latencyTtftAndCostKeepTheirDigits() throws Exception {
+		UsageRecord record = records(readAll(reader(FIXTURES.resolve("precise-chat-log.jsonl")),
+				new ExecutionContext())).get(0);
+
+		assertThat(record.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+		assertThat(record.timeToFirstToken()).isEqualTo(Duration.ofNanos(100_000));
+		assertThat(record.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:00:14.7389Z"));
+		assertThat(record.exportedCostUsd()).isEqualTo(new java.math.BigDecimal("0.000054612345678901234567"));
+		MappedLog mapped = (MappedLog) new KeywordsLogMapper(PriceCatalog.load(), MappingOptions.DEFAULTS).map(record);
+		assertThat(LogJson.toJson(mapped.log())).contains("\"cost\":0.000054612345678901234567,"
+				+ "\"generation_time\":14.6155,\"ttft\":0.0001,\"timestamp\":\"2025-03-01T12:00:14.738900Z\","
+				+ "\"start_time\":\"2025-03-01T12:00:00.123400Z\"");
 	}
 
 	@Test
@@ -321,6 +355,13 @@ class ChatLogItemReaderTests {
 	private static List<UsageRecord> records(List<SourceItem> items) {
 		assertThat(items).allMatch(UsageRecord.class::isInstance);
 		return items.stream().map(UsageRecord.class::cast).toList();
+	}
+
+	/** The message of an {@code invalid_field} reject. */
+	private static String invalid(SourceItem item) {
+		assertThat(item).isInstanceOf(UnreadableRecord.class);
+		assertThat(((UnreadableRecord) item).reason()).isEqualTo(RejectReason.INVALID_FIELD);
+		return ((UnreadableRecord) item).message();
 	}
 
 	private static String message(SourceItem item) {

@@ -146,6 +146,47 @@ class UsageCsvItemReaderTests {
 	}
 
 	@Test
+	void latencyCostAndTimestampKeepTheSourcePrecision() throws Exception {
+		Path file = FIXTURES.resolve("precise-latency.csv");
+		List<UsageRecord> records = records(readAll(new UsageCsvItemReader(SourceFile.of(file), null),
+				new ExecutionContext()));
+
+		UsageRecord first = records.get(0);
+		assertThat(first.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+		assertThat(first.timeToFirstToken()).isEqualTo(Duration.ofNanos(210_100_000L));
+		assertThat(first.completedAt()).isEqualTo(Instant.parse("2025-03-02T10:41:12.1234Z"));
+		assertThat(records.get(1).generationTime()).isEqualTo(Duration.ofNanos(100_000));
+		assertThat(records.get(1).completedAt()).isEqualTo(Instant.parse("2025-03-02T10:41:13.123456789Z"));
+		KeywordsLogMapper mapper = new KeywordsLogMapper(PriceCatalog.load(), MappingOptions.DEFAULTS);
+		assertThat(LogJson.toJson(((MappedLog) mapper.map(first)).log())).contains("\"cost\":0.00365123456789,"
+				+ "\"generation_time\":14.6155,\"ttft\":0.2101,\"timestamp\":\"2025-03-02T10:41:12.123400Z\","
+				+ "\"start_time\":\"2025-03-02T10:40:57.507900Z\"");
+		assertThat(LogJson.toJson(((MappedLog) mapper.map(records.get(1))).log()))
+			.contains("\"generation_time\":0.0001,\"timestamp\":\"2025-03-02T10:41:13.123456789Z\"");
+
+		// the same latency written in seconds
+		Path seconds = Files.writeString(this.dir.resolve("seconds.csv"),
+				"timestamp,request_id,model,prompt_tokens,completion_tokens,latency_ms\n"
+						+ "2025-03-02T10:41:12Z,r-1,m,1,1,14.6155\n");
+		UsageRecord inSeconds = records(readAll(new UsageCsvItemReader(SourceFile.of(seconds),
+				new UsageCsvOptions(Map.of(), LatencyUnit.SECONDS, null, ',')), new ExecutionContext())).get(0);
+		assertThat(inSeconds.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+	}
+
+	@Test
+	void anEmptyTokenCellIsUnknownButSpacesOrNaAreRejected() throws Exception {
+		List<SourceItem> items = readAll(new UsageCsvItemReader(SourceFile.of(FIXTURES.resolve("token-cells.csv")), null),
+				new ExecutionContext());
+
+		assertThat(items).extracting(UsageCsvItemReaderTests::outcome)
+			.containsExactly("ok", "invalid_field", "invalid_field", "ok");
+		assertThat(((UsageRecord) items.get(0)).usage()).isNull();
+		assertThat(message(items.get(1))).isEqualTo("\"prompt_tokens\" must be a whole number, is \"  \"");
+		assertThat(message(items.get(2))).isEqualTo("\"prompt_tokens\" is not a number: \"n/a\"");
+		assertThat(((UsageRecord) items.get(3)).usage()).isEqualTo(new TokenUsage(7, 3));
+	}
+
+	@Test
 	void unclosedQuoteBeyondTheMaximumRecordSizeRejectsOnlyItsFirstLine() throws Exception {
 		StringBuilder csv = new StringBuilder("timestamp,model,customer_id\n");
 		csv.append("2025-03-02T09:00:00Z,m,\"open\n");
