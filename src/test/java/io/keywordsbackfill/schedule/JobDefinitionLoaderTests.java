@@ -218,7 +218,42 @@ class JobDefinitionLoaderTests {
 				""");
 
 		assertInvalid(file, "inputs[0].colums",
-				"unknown key for format usage-csv; allowed keys are format, paths, default-zone, columns, latency-unit");
+				"unknown key for format usage-csv; allowed keys are format, paths, default-zone, columns, latency-unit, line-ids");
+	}
+
+	@Test
+	void usageCsvColumnsMayBeDeclaredAbsentAndLineIdsAskedFor() throws IOException {
+		Path file = write("x.yml", """
+				name: x
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {prompt_tokens: "", completion_tokens: "", request_id: Call}
+				    line-ids: true
+				""");
+
+		assertThat(loader.load(file).inputs()).singleElement()
+			.isInstanceOfSatisfying(InputDefinition.UsageCsv.class, (csv) -> {
+				assertThat(csv.columns()).containsEntry("prompt_tokens", "").containsEntry("request_id", "Call");
+				assertThat(csv.lineIds()).isTrue();
+			});
+
+		Path noId = write("y.yml", """
+				name: y
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {request_id: ""}
+				""");
+		assertInvalid(noId, "inputs[0].columns.request_id", "cannot be mapped to nothing", "line-ids: true");
+		Path noModel = write("z.yml", """
+				name: z
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {model: ""}
+				""");
+		assertInvalid(noModel, "inputs[0].columns.model", "no row can become a log without it");
 	}
 
 	@Test

@@ -38,6 +38,10 @@ class UsageCsvItemReaderTests {
 
 	static final Path USAGE_CSV = Path.of("sample-data/usage-csv/usage.csv");
 
+	/** For files that only test the CSV syntax: line-based ids, and no token columns on purpose. */
+	static final UsageCsvOptions WITHOUT_IDS_AND_TOKENS = new UsageCsvOptions(
+			Map.of("prompt_tokens", "", "completion_tokens", ""), null, null, ',', true);
+
 	@TempDir
 	Path dir;
 
@@ -80,9 +84,9 @@ class UsageCsvItemReaderTests {
 		assertThat(rateLimited.errorMessage()).isEqualTo("Rate limit exceeded: retry after 2s");
 		assertThat(rateLimited.usage()).isNull();
 
-		UsageRecord noRequestId = records.get(7);
-		assertThat(noRequestId.sourceId()).isEqualTo("usage-csv:" + source.shortFingerprint() + ":9");
-		assertThat(noRequestId.customerIdentifier()).isNull();
+		UsageRecord noCustomer = records.get(7);
+		assertThat(noCustomer.sourceId()).isEqualTo("usage-csv:req_01JND0H8J9K0L1M2");
+		assertThat(noCustomer.customerIdentifier()).isNull();
 
 		UsageRecord multiLine = records.get(8);
 		assertThat(multiLine.position().line()).isEqualTo(10);
@@ -195,11 +199,11 @@ class UsageCsvItemReaderTests {
 		}
 		Path file = Files.writeString(this.dir.resolve("open.csv"), csv);
 
-		List<SourceItem> items = readAll(new UsageCsvItemReader("r", SourceFile.of(file), null, 300),
+		List<SourceItem> items = readAll(new UsageCsvItemReader("r", SourceFile.of(file), WITHOUT_IDS_AND_TOKENS, 300),
 				new ExecutionContext());
 		Path atTheEnd = Files.writeString(this.dir.resolve("end.csv"), "timestamp,model\nt,\"m\n");
-		UnreadableRecord last = (UnreadableRecord) readAll(new UsageCsvItemReader(SourceFile.of(atTheEnd), null),
-				new ExecutionContext()).get(0);
+		UnreadableRecord last = (UnreadableRecord) readAll(new UsageCsvItemReader(SourceFile.of(atTheEnd),
+				WITHOUT_IDS_AND_TOKENS), new ExecutionContext()).get(0);
 
 		assertThat(last.message()).isEqualTo("a quoted field is not closed before the end of the file");
 		assertThat(items).hasSize(51);
@@ -231,12 +235,13 @@ class UsageCsvItemReaderTests {
 		assertThatThrownBy(() -> new UsageCsvItemReader(SourceFile.of(file), null).open(new ExecutionContext()))
 			.isInstanceOf(ItemStreamException.class)
 			.hasMessageContaining(file.toString())
-			.hasMessageContaining("missing column(s) model");
+			.hasMessageContaining("no column for model (looked for model, model_name, model_id, ignoring case, spaces, _ and -), "
+					+ "completion_tokens");
 
 		UsageCsvOptions mapped = new UsageCsvOptions(Map.of("customer_id", "tenant"), null, null, ',');
 		assertThatThrownBy(() -> new UsageCsvItemReader(SourceFile.of(USAGE_CSV), mapped).open(new ExecutionContext()))
 			.isInstanceOf(ItemStreamException.class)
-			.hasMessageContaining("missing column(s) tenant");
+			.hasMessageContaining("customer_id is mapped to \"tenant\", which is not a column");
 	}
 
 	@Test
@@ -246,7 +251,7 @@ class UsageCsvItemReaderTests {
 						+ "2025-03-02 10:00:00;deepseek-ai/DeepSeek-V3;100;20;1.5;\"data; science\"\n");
 		UsageCsvOptions options = new UsageCsvOptions(Map.of("timestamp", "start time", "model", "Model Name",
 				"prompt_tokens", "Input Tokens", "completion_tokens", "Output Tokens", "latency_ms", "Duration",
-				"customer_id", "Team"), LatencyUnit.SECONDS, ZoneId.of("America/New_York"), ';');
+				"customer_id", "Team"), LatencyUnit.SECONDS, ZoneId.of("America/New_York"), ';', true);
 
 		UsageRecord record = (UsageRecord) readAll(new UsageCsvItemReader(SourceFile.of(file), options),
 				new ExecutionContext()).get(0);
