@@ -43,7 +43,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The YAML is read as a tree and walked by a strict validator rather than bound by Jackson, so that every
  * failure names the file, the field path and what was expected: an unknown key (with the allowed ones),
  * a wrong type, a missing required field, a value outside its range or set, a cron expression Spring cannot
- * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one, a
+ * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one (but
+ * a usage-csv column mapped to {@code ""}, which declares it absent, and which the id, time and model cannot be), a
  * window bound that is not an instant or a date (or an empty window), a {@code min-file-age} that is not a
  * duration, a name used by two files, and any key
  * that looks like a secret: the API key comes from
