@@ -28,9 +28,9 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * <ul>
  * <li>The header: a UTF-8 BOM is dropped, names are matched as {@link UsageCsvColumns} says (ignoring case,
  * spaces, {@code _} and {@code -}, with synonyms), extra columns are ignored.</li>
- * <li>Cells: empty means absent (a token cell of spaces is a bad value). {@code timestamp} is the completion time; {@code latency_ms} gives the
- * generation time and the start time ({@code timestamp − latency}); {@code ttft_ms} the TTFT; both in
- * {@link UsageCsvOptions#latencyUnit()}. Token counts need both {@code prompt_tokens} and
+ * <li>Cells: empty means absent (a token cell of spaces is a bad value). {@code timestamp} is the completion
+ * time; {@code latency_ms} gives the generation time and the start time ({@code timestamp − latency});
+ * {@code ttft_ms} the TTFT; both in {@link UsageCsvOptions#latencyUnit()}, exact to the nanosecond. Token counts need both {@code prompt_tokens} and
  * {@code completion_tokens} ({@code total_tokens} is checked as a count but not used). Status:
  * {@code status_code}, else 500 when {@code error_message} is set, else 200. A CSV has no messages.</li>
  * <li>Rejects: a row with more or fewer cells than the header and a bad value ({@code "12.5"} tokens, a
