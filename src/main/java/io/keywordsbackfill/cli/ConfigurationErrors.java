@@ -8,6 +8,7 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 
 import io.keywordsbackfill.job.InvalidConfigurationException;
+import io.keywordsbackfill.schedule.InvalidJobDefinitionException;
 
 /**
  * Turns start-up failures into one line that names the property at fault, instead of a stack trace.
@@ -19,13 +20,18 @@ final class ConfigurationErrors {
 
 	static boolean isConfigurationError(Throwable ex) {
 		return find(ex, BindException.class) != null || find(ex, UsageException.class) != null
-				|| find(ex, InvalidConfigurationException.class) != null;
+				|| find(ex, InvalidConfigurationException.class) != null
+				|| find(ex, InvalidJobDefinitionException.class) != null;
 	}
 
 	static String describe(Throwable ex) {
 		UsageException usage = find(ex, UsageException.class);
 		if (usage != null) {
 			return usage.getMessage();
+		}
+		InvalidJobDefinitionException definition = find(ex, InvalidJobDefinitionException.class);
+		if (definition != null) {
+			return definition.getMessage();
 		}
 		InvalidConfigurationException invalid = find(ex, InvalidConfigurationException.class);
 		if (invalid != null) {

@@ -1,5 +1,6 @@
 package io.keywordsbackfill.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import io.keywordsbackfill.mapping.ImportWindow;
 import io.keywordsbackfill.source.FingerprintCache;
 import io.keywordsbackfill.source.InputFiles;
 import io.keywordsbackfill.source.SourceFile;
+import io.keywordsbackfill.source.UsageCsvColumns;
+import io.keywordsbackfill.source.UsageCsvHeaderException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,8 +71,16 @@ class ImportCommand implements Callable<Integer> {
 	Map<String, String> fields = new LinkedHashMap<>();
 
 	@Option(names = "--column", paramLabel = "CANONICAL=HEADER",
-			description = "usage-csv: the header of a column in your files, e.g. --column latency_ms=duration (repeatable).")
+			description = "usage-csv: the header of a column in your files, e.g. --column latency_ms=duration (repeatable); "
+					+ "an empty header (--column prompt_tokens=) says the files have no such column on purpose.")
 	Map<String, String> columns = new LinkedHashMap<>();
+
+	@Option(names = "--line-ids",
+			description = "usage-csv and chat-log: identify records without an id (no id column, an empty cell, a line "
+					+ "without request_id or response.id) by file and line number. Without it, a CSV file with no id column "
+					+ "is refused and a record without an id is rejected: a line-based "
+					+ "id changes when the export is cut again, and its rows are then sent again.")
+	boolean lineIds;
 
 	@Option(names = "--latency-unit", paramLabel = "ms|s", description = "usage-csv: unit of the latency and TTFT columns (default ms).")
 	String latencyUnit;
@@ -151,11 +162,14 @@ class ImportCommand implements Callable<Integer> {
 		}
 		InputOptions options;
 		try {
-			options = new InputOptions(fields, columns, latencyUnit, defaultZone);
+			options = new InputOptions(fields, columns, latencyUnit, defaultZone, lineIds);
 			options.validate(format.toString());
 		}
 		catch (RuntimeException ex) {
 			throw new UsageException(ex.getMessage());
+		}
+		if (format == Format.usage_csv) {
+			checkHeaders(files, options);
 		}
 		Instant completedAt = completedAt();
 		ImportWindow window = window();
@@ -184,6 +198,25 @@ class ImportCommand implements Callable<Integer> {
 			params = params.withResend();
 		}
 		return (newRun || resend) ? params.withRunId(UUID.randomUUID().toString()) : params;
+	}
+
+	/**
+	 * Refuses, before anything starts, files whose header does not say which column holds a field that changes
+	 * what is sent: reading one line of each costs little, a run stopped at its hundredth file costs more.
+	 */
+	private static void checkHeaders(List<Path> files, InputOptions options) {
+		for (Path file : files) {
+			try {
+				UsageCsvColumns.read(file, file.toString(), options.usageCsv());
+			}
+			catch (UsageCsvHeaderException ex) {
+				throw new UsageException(ex.getMessage() + ". To fix: "
+						+ ex.fix(UsageCsvHeaderException.COMMAND_LINE));
+			}
+			catch (IOException ex) {
+				throw new UsageException("PATH: " + ex.getMessage());
+			}
+		}
 	}
 
 	private static SourceFile source(Path file, FingerprintCache.WhileStarting fingerprints) {

@@ -1,5 +1,7 @@
 package io.keywordsbackfill.job;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -25,12 +27,15 @@ import org.springframework.stereotype.Service;
 import io.keywordsbackfill.schedule.FileLedger;
 import io.keywordsbackfill.schedule.InputDefinition;
 import io.keywordsbackfill.schedule.InputFiles;
+import io.keywordsbackfill.schedule.InvalidJobDefinitionException;
 import io.keywordsbackfill.schedule.JobDefinition;
 import io.keywordsbackfill.schedule.RunHistory;
 import io.keywordsbackfill.schedule.ScheduledRunLauncher;
 import io.keywordsbackfill.schedule.ScheduledRunResult;
 import io.keywordsbackfill.source.FingerprintCache;
 import io.keywordsbackfill.source.SourceFile;
+import io.keywordsbackfill.source.UsageCsvColumns;
+import io.keywordsbackfill.source.UsageCsvHeaderException;
 import io.keywordsbackfill.status.RunQueries;
 
 /**
@@ -106,6 +111,7 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 		Map<Path, String> fingerprinted = new HashMap<>();
 		Function<Path, String> fingerprint = (file) -> fingerprinted.computeIfAbsent(file, this.fingerprints::fingerprint);
 		List<InputFiles.InputFile> pending = InputFiles.pending(definition, this, fingerprint, this.clock.instant());
+		checkHeaders(definition, pending);
 		ImportParameters params = parameters(definition, logicalDate, pending, fingerprint);
 		if (dryRunOut != null) {
 			params = params.withDryRun(dryRunOut);
@@ -142,6 +148,30 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
 		return result(definition, outcome);
+	}
+
+	/**
+	 * Refuses a night, before any run is created, when a usage CSV's header does not say which column holds a
+	 * field that changes what is sent, naming the definition, its input and the file.
+	 * @throws InvalidJobDefinitionException naming the definition's file and the input's {@code columns}
+	 */
+	static void checkHeaders(JobDefinition definition, List<InputFiles.InputFile> files) {
+		for (InputFiles.InputFile file : files) {
+			if (!(file.input() instanceof InputDefinition.UsageCsv csv)) {
+				continue;
+			}
+			String field = "inputs[" + definition.inputs().indexOf(csv) + "].columns";
+			try {
+				UsageCsvColumns.read(file.file(), file.file().toString(), options(csv).usageCsv());
+			}
+			catch (UsageCsvHeaderException ex) {
+				throw new InvalidJobDefinitionException(definition.file(), field,
+						ex.getMessage() + ". To fix: " + ex.fix(UsageCsvHeaderException.JOB_DEFINITION));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot read the header of " + file.file(), ex);
+			}
+		}
 	}
 
 	private ScheduledRunResult result(JobDefinition definition, LaunchOutcome outcome) {
@@ -197,11 +227,11 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 	static InputOptions options(InputDefinition input) {
 		String zone = input.defaultZone() == null ? null : input.defaultZone().getId();
 		if (input instanceof InputDefinition.ChatLog chat) {
-			return new InputOptions(chat.fields(), null, null, zone);
+			return new InputOptions(chat.fields(), null, null, zone, chat.lineIds());
 		}
 		if (input instanceof InputDefinition.UsageCsv csv) {
 			return new InputOptions(null, csv.columns(),
-					csv.latencyUnit() == InputDefinition.LatencyUnit.SECONDS ? "s" : "ms", zone);
+					csv.latencyUnit() == InputDefinition.LatencyUnit.SECONDS ? "s" : "ms", zone, csv.lineIds());
 		}
 		return new InputOptions(null, null, null, zone);
 	}

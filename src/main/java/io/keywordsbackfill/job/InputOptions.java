@@ -19,10 +19,14 @@ import tools.jackson.databind.json.JsonMapper;
  * @param columns usage-csv column mapping (canonical → header name)
  * @param latencyUnit usage-csv: {@code ms} or {@code s}; null means ms
  * @param defaultZone zone of timestamps without an offset; null means UTC
+ * @param lineIds usage-csv and chat-log: records without an id get one made of the file and line, as asked by the
+ * user; null
+ * (not false) otherwise, so that the options of earlier runs keep their JSON
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record InputOptions(Map<String, String> fields, Map<String, String> columns,
-		@JsonProperty("latency_unit") String latencyUnit, @JsonProperty("default_zone") String defaultZone) {
+		@JsonProperty("latency_unit") String latencyUnit, @JsonProperty("default_zone") String defaultZone,
+		@JsonProperty("line_ids") Boolean lineIds) {
 
 	public static final InputOptions NONE = new InputOptions(Map.of(), Map.of(), null, null);
 
@@ -31,6 +35,17 @@ public record InputOptions(Map<String, String> fields, Map<String, String> colum
 	public InputOptions {
 		fields = fields == null ? new TreeMap<>() : new TreeMap<>(fields);
 		columns = columns == null ? new TreeMap<>() : new TreeMap<>(columns);
+		lineIds = Boolean.TRUE.equals(lineIds) ? Boolean.TRUE : null;
+	}
+
+	public InputOptions(Map<String, String> fields, Map<String, String> columns, String latencyUnit,
+			String defaultZone) {
+		this(fields, columns, latencyUnit, defaultZone, null);
+	}
+
+	/** Whether rows without an id get a line-based one. */
+	public boolean lineBasedIds() {
+		return Boolean.TRUE.equals(lineIds);
 	}
 
 	/**
@@ -46,6 +61,9 @@ public record InputOptions(Map<String, String> fields, Map<String, String> colum
 		}
 		if (!columns.isEmpty() && !format.equals("usage-csv")) {
 			throw new IllegalArgumentException("column mappings are for usage-csv files");
+		}
+		if (lineBasedIds() && !format.equals("usage-csv")) {
+			throw new IllegalArgumentException("line-based ids are for usage-csv files");
 		}
 		try {
 			zone();
@@ -66,13 +84,14 @@ public record InputOptions(Map<String, String> fields, Map<String, String> colum
 	}
 
 	ChatLogOptions chatLog() {
-		return new ChatLogOptions(fields, zone());
+		return new ChatLogOptions(fields, zone(), lineBasedIds());
 	}
 
-	UsageCsvOptions usageCsv() {
+	/** The options of a usage-csv reader. */
+	public UsageCsvOptions usageCsv() {
 		UsageCsvOptions.LatencyUnit unit = latencyUnit == null || latencyUnit.equals("ms")
 				? UsageCsvOptions.LatencyUnit.MILLISECONDS : UsageCsvOptions.LatencyUnit.SECONDS;
-		return new UsageCsvOptions(columns, unit, zone(), ',');
+		return new UsageCsvOptions(columns, unit, zone(), ',', lineBasedIds());
 	}
 
 	private ZoneId zone() {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  * <li>{@code model} is required ({@code MISSING_FIELD}).</li>
  * <li>{@code timestamp} is the completion time, else {@link MappingOptions#fallbackCompletedAt()}, in UTC
- * ({@code 2025-01-01T10:30:00Z}, milliseconds only when not zero); neither means
+ * ({@code 2025-01-01T10:30:00Z}, the sub-second part to the nanosecond when not zero); neither means
  * {@code MISSING_TIMESTAMP}. Never "now".</li>
  * <li>A record whose {@code timestamp} is outside {@link MappingOptions#window()} becomes an
  * {@link OutsideWindow}: not sent, not rejected, not priced. The checks above come first, so a record that cannot
@@ -155,20 +154,39 @@ public class KeywordsLogMapper {
 	}
 
 	/**
-	 * ISO-8601 UTC with {@code Z}; milliseconds only when not zero (finer digits are dropped). The same text as
-	 * {@link DateTimeFormatter#ISO_INSTANT} of the instant truncated to milliseconds, written directly for years
-	 * 0000-9999: the general formatter is one of the costliest calls per log.
+	 * ISO-8601 UTC with {@code Z}, keeping the sub-second part to the nanosecond: none when it is zero, else 3, 6
+	 * or 9 digits, the fewest that hold it ({@code .120}, {@code .123400}, {@code .123456789}). The same text as
+	 * {@link DateTimeFormatter#ISO_INSTANT}, written directly for years 0000-9999: the general formatter is one of
+	 * the costliest calls per log.
 	 */
 	static String format(Instant instant) {
 		long seconds = instant.getEpochSecond();
 		LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, SECONDS_PER_DAY));
 		int year = date.getYear();
 		if (year < 0 || year > 9999) {
-			return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+			return DateTimeFormatter.ISO_INSTANT.format(instant);
 		}
 		int secondOfDay = (int) Math.floorMod(seconds, SECONDS_PER_DAY);
-		int millis = instant.getNano() / 1_000_000;
-		byte[] text = new byte[(millis == 0) ? 20 : 24];
+		int nanos = instant.getNano();
+		int fraction;
+		int fractionDigits;
+		if (nanos == 0) {
+			fraction = 0;
+			fractionDigits = 0;
+		}
+		else if (nanos % 1_000_000 == 0) {
+			fraction = nanos / 1_000_000;
+			fractionDigits = 3;
+		}
+		else if (nanos % 1_000 == 0) {
+			fraction = nanos / 1_000;
+			fractionDigits = 6;
+		}
+		else {
+			fraction = nanos;
+			fractionDigits = 9;
+		}
+		byte[] text = new byte[(fractionDigits == 0) ? 20 : 21 + fractionDigits];
 		digits(text, 0, year, 4);
 		text[4] = '-';
 		digits(text, 5, date.getMonthValue(), 2);
@@ -180,9 +198,9 @@ public class KeywordsLogMapper {
 		digits(text, 14, secondOfDay / 60 % 60, 2);
 		text[16] = ':';
 		digits(text, 17, secondOfDay % 60, 2);
-		if (millis != 0) {
+		if (fractionDigits != 0) {
 			text[19] = '.';
-			digits(text, 20, millis, 3);
+			digits(text, 20, fraction, fractionDigits);
 		}
 		text[text.length - 1] = 'Z';
 		return new String(text, StandardCharsets.ISO_8859_1);
@@ -196,11 +214,15 @@ public class KeywordsLogMapper {
 		}
 	}
 
-	private static BigDecimal seconds(Duration duration) {
+	/**
+	 * Seconds to the nanosecond, without trailing zeros: the source's precision, not rounded (14.6155 s stays
+	 * 14.6155). Durations reach here from readers that bound them, so their nanoseconds fit in a long.
+	 */
+	static BigDecimal seconds(Duration duration) {
 		if (duration == null) {
 			return null;
 		}
-		BigDecimal seconds = BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros();
+		BigDecimal seconds = BigDecimal.valueOf(duration.toNanos(), 9).stripTrailingZeros();
 		return (seconds.signum() == 0) ? BigDecimal.ZERO : seconds;
 	}
 

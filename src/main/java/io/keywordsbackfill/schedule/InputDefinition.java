@@ -57,8 +57,10 @@ public sealed interface InputDefinition
 	 *
 	 * @param fields renames, canonical name (one of {@link #CHAT_LOG_FIELDS}) → name in the file; empty
 	 * when the files use the canonical names
+	 * @param lineIds lines without an id get one made of the file and line ({@code line-ids: true})
 	 */
-	record ChatLog(List<String> paths, Map<String, String> fields, ZoneId defaultZone) implements InputDefinition {
+	record ChatLog(List<String> paths, Map<String, String> fields, ZoneId defaultZone, boolean lineIds)
+			implements InputDefinition {
 
 		public ChatLog {
 			paths = List.copyOf(paths);
@@ -76,11 +78,12 @@ public sealed interface InputDefinition
 	 * Usage CSV exports with a header row.
 	 *
 	 * @param columns mapping, canonical column (one of {@link #USAGE_CSV_COLUMNS}) → header in the file;
-	 * columns not mentioned keep their canonical name
+	 * columns not mentioned are found by name or synonym; an empty header says the files have no such column
 	 * @param latencyUnit unit of the latency and TTFT columns
+	 * @param lineIds rows without an id get one made of the file and line ({@code line-ids: true})
 	 */
-	record UsageCsv(List<String> paths, Map<String, String> columns, LatencyUnit latencyUnit, ZoneId defaultZone)
-			implements InputDefinition {
+	record UsageCsv(List<String> paths, Map<String, String> columns, LatencyUnit latencyUnit, ZoneId defaultZone,
+			boolean lineIds) implements InputDefinition {
 
 		public UsageCsv {
 			paths = List.copyOf(paths);

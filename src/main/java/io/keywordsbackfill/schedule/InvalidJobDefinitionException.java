@@ -13,7 +13,10 @@ public class InvalidJobDefinitionException extends RuntimeException {
 
 	private final String field;
 
-	InvalidJobDefinitionException(Path file, String field, String problem) {
+	/**
+	 * @param field the field's path ({@code inputs[0].columns}), or empty for the whole file
+	 */
+	public InvalidJobDefinitionException(Path file, String field, String problem) {
 		this(file, field, problem, null);
 	}
 

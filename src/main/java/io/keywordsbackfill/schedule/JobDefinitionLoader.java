@@ -29,6 +29,7 @@ import io.keywordsbackfill.schedule.JobDefinition.Destination;
 import io.keywordsbackfill.schedule.JobDefinition.Limits;
 import io.keywordsbackfill.schedule.JobDefinition.Pricing;
 import io.keywordsbackfill.schedule.JobDefinition.RateLimit;
+import io.keywordsbackfill.source.UsageCsvOptions;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.scheduling.support.CronExpression;
 import tools.jackson.core.JacksonException;
@@ -42,7 +43,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * The YAML is read as a tree and walked by a strict validator rather than bound by Jackson, so that every
  * failure names the file, the field path and what was expected: an unknown key (with the allowed ones),
  * a wrong type, a missing required field, a value outside its range or set, a cron expression Spring cannot
- * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one, a
+ * parse, an input directory that does not exist, a mapping to an unknown canonical name or an empty one (but
+ * a usage-csv column mapped to {@code ""}, which declares it absent, and which the id, time and model cannot be), a
  * window bound that is not an instant or a date (or an empty window), a {@code min-file-age} that is not a
  * duration, a name used by two files, and any key
  * that looks like a secret: the API key comes from
@@ -64,8 +66,8 @@ public final class JobDefinitionLoader {
 
 	private static final Map<InputFormat, List<String>> INPUT_KEYS = Map.of(
 			InputFormat.TOGETHER_BATCH, List.of("batch-input-suffix", "errors-suffix"),
-			InputFormat.CHAT_LOG, List.of("fields"),
-			InputFormat.USAGE_CSV, List.of("columns", "latency-unit"));
+			InputFormat.CHAT_LOG, List.of("fields", "line-ids"),
+			InputFormat.USAGE_CSV, List.of("columns", "latency-unit", "line-ids"));
 
 	private static final int DEFAULT_MAX_CATCH_UP = 7;
 
@@ -169,13 +171,27 @@ public final class JobDefinitionLoader {
 					input.child("batch-input-suffix").optionalString(), input.child("errors-suffix").optionalString(),
 					defaultZone);
 			case CHAT_LOG -> new InputDefinition.ChatLog(paths,
-					input.child("fields").renames(InputDefinition.CHAT_LOG_FIELDS, "field"), defaultZone);
-			case USAGE_CSV -> new InputDefinition.UsageCsv(paths,
-					input.child("columns").renames(InputDefinition.USAGE_CSV_COLUMNS, "column"),
+					input.child("fields").renames(InputDefinition.CHAT_LOG_FIELDS, "field"), defaultZone,
+					input.child("line-ids").bool(false));
+			case USAGE_CSV -> new InputDefinition.UsageCsv(paths, usageCsvColumns(input.child("columns")),
 					input.child("latency-unit").choice(Map.of("ms", LatencyUnit.MILLISECONDS, "s", LatencyUnit.SECONDS),
 							LatencyUnit.MILLISECONDS),
-					defaultZone);
+					defaultZone, input.child("line-ids").bool(false));
 		};
+	}
+
+	/** A column mapping, where an empty header ({@code prompt_tokens: ""}) says the files have no such column. */
+	private static Map<String, String> usageCsvColumns(Field columns) {
+		Map<String, String> mapping = columns.renames(InputDefinition.USAGE_CSV_COLUMNS, "column", true);
+		for (Map.Entry<String, String> column : mapping.entrySet()) {
+			try {
+				new UsageCsvOptions(Map.of(column.getKey(), column.getValue()), null, null, ',');
+			}
+			catch (IllegalArgumentException ex) {
+				throw columns.child(column.getKey()).error(ex.getMessage());
+			}
+		}
+		return mapping;
 	}
 
 	/**
@@ -495,6 +511,14 @@ public final class JobDefinitionLoader {
 
 		/** A {canonical: name in file} mapping whose keys must be among {@code canonical}. */
 		Map<String, String> renames(Set<String> canonical, String what) {
+			return renames(canonical, what, false);
+		}
+
+		/**
+		 * A {canonical: name in file} mapping whose keys must be among {@code canonical}.
+		 * @param emptyAllowed whether the empty name ({@code ""}, "none in the file") is allowed
+		 */
+		Map<String, String> renames(Set<String> canonical, String what, boolean emptyAllowed) {
 			if (!present()) {
 				return Map.of();
 			}
@@ -507,12 +531,13 @@ public final class JobDefinitionLoader {
 				if (!canonical.contains(entry.getKey())) {
 					throw target.error("unknown " + what + " '" + entry.getKey() + "'; expected one of " + allowed);
 				}
-				if (!target.node().isString() || target.node().stringValue().isBlank()) {
-					throw target.error("expected the non-empty name of the " + what + " in the file, got "
-							+ describe(target.node()));
+				boolean empty = emptyAllowed && target.node().isString() && target.node().stringValue().isEmpty();
+				if (!empty && (!target.node().isString() || target.node().stringValue().isBlank())) {
+					throw target.error("expected the non-empty name of the " + what + " in the file"
+							+ (emptyAllowed ? " (or \"\" for none)" : "") + ", got " + describe(target.node()));
 				}
 				String name = target.node().stringValue();
-				if (!targets.add(name)) {
+				if (!empty && !targets.add(name)) {
 					throw target.error("'" + name + "' is already mapped to another " + what
 							+ "; expected each name in the file at most once");
 				}

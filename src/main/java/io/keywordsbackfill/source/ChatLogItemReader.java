@@ -42,7 +42,11 @@ public class ChatLogItemReader extends LineFileItemReader {
 	public ChatLogItemReader(String name, SourceFile file, ChatLogOptions options, int maxLineBytes) {
 		super(name, file);
 		this.maxLineBytes = maxLineBytes;
-		JsonMapper mapper = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		JsonMapper mapper = JsonMapper.builder()
+			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			// a cost or latency keeps the digits it was written with, never rounded through a double
+			.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+			.build();
 		this.parser = new ChatLogLineParser(mapper, (options != null) ? options : ChatLogOptions.DEFAULTS);
 	}
 

@@ -112,8 +112,9 @@ final class ChatLogLineParser {
 		}
 		Instant started = FieldValues.timestamp(log.startedAt(), this.options.defaultZone(), name("started_at"));
 		Instant completed = FieldValues.timestamp(log.completedAt(), this.options.defaultZone(), name("completed_at"));
-		Duration latency = FieldValues.duration(FieldValues.decimal(log.latencyMillis(), name("latency_ms")), false);
-		Duration ttft = FieldValues.duration(FieldValues.decimal(log.ttftMillis(), name("ttft_ms")), false);
+		Duration latency = FieldValues.duration(FieldValues.decimal(log.latencyMillis(), name("latency_ms")), false,
+				name("latency_ms"));
+		Duration ttft = FieldValues.duration(FieldValues.decimal(log.ttftMillis(), name("ttft_ms")), false, name("ttft_ms"));
 		if (started != null && completed != null && completed.isBefore(started)) {
 			throw new BadFieldException("\"" + name("completed_at") + "\" " + completed + " is before \""
 					+ name("started_at") + "\" " + started);

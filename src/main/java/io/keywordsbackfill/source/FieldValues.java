@@ -21,13 +21,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * The value rules shared by every format, so that a token count or a timestamp is accepted or refused
  * the same way whether it came from JSON or from a CSV cell. Every method takes the field's name for
- * the message, returns null for an absent value (JSON null or missing, an empty or blank cell) and throws
+ * the message, returns null for an absent value (JSON null or missing, an empty cell) and throws
  * {@link BadFieldException} ({@code INVALID_FIELD}) for a present but unusable one.
  * <ul>
- * <li>Counts (tokens): whole numbers &ge; 0. A JSON string holding only digits ({@code "12"}) is accepted
- * as that number, because some exporters quote every value; {@code 12.5}, {@code "12.5"}, {@code "twelve"}
- * and negative numbers are refused.</li>
- * <li>Decimals (latency, cost): any non-negative number, or a string holding one.</li>
+ * <li>Counts (tokens, status): whole numbers &ge; 0. A JSON string holding only digits ({@code "12"}) is
+ * accepted as that number, because some exporters quote every value; {@code 12.5}, {@code "12.5"},
+ * {@code "twelve"}, negative numbers, the JSON string {@code ""} and a cell of spaces are refused.</li>
+ * <li>Decimals (latency, cost): any non-negative number, or a string holding one, kept as written
+ * ({@link BigDecimal} from the text, never through a double); JSON {@code ""} is refused.</li>
+ * <li>Durations: exact to the nanosecond.</li>
  * <li>Timestamps: ISO-8601 with or without offset ({@code 2025-03-01T12:00:00.120Z},
  * {@code 2025-03-01T13:00:00+01:00}, {@code 2025-03-01T12:00:00}) and the same with a space instead of
  * {@code T} ({@code 2025-03-01 12:00:00[.SSS]}). Without an offset the configured zone applies. Dates
@@ -43,6 +45,11 @@ final class FieldValues {
 	/** Nor later than this (without consulting a clock: the check must not depend on when it runs). */
 	static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
 
+	/** No call lasts longer; it also keeps every duration's nanoseconds within a long. */
+	static final Duration LONGEST = Duration.ofDays(365);
+
+	private static final BigDecimal LONGEST_NANOS = BigDecimal.valueOf(LONGEST.toNanos());
+
 	private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
 
 	private static final Pattern SPACE_SEPARATED = Pattern.compile("^\\d{4}-\\d{2}-\\d{2} \\d.*");
@@ -56,7 +63,15 @@ final class FieldValues {
 			return null;
 		}
 		if (node.isString()) {
-			return count(node.stringValue(), field);
+			String text = node.stringValue();
+			if (DIGITS.matcher(text).matches()) {
+				return Long.parseLong(text);
+			}
+			// "" or " " is a value that is not a count, not an absent one
+			if (text.isBlank()) {
+				throw new BadFieldException("\"" + field + "\" must be a whole number, is " + shorten(text));
+			}
+			return count(text, field);
 		}
 		if (node.isIntegralNumber() && node.canConvertToLong()) {
 			return nonNegative(node.longValue(), field);
@@ -71,10 +86,16 @@ final class FieldValues {
 		throw new BadFieldException("\"" + field + "\" must be a number, is a " + type(node));
 	}
 
-	/** A whole number &ge; 0 from text (a CSV cell, or a quoted JSON number). */
+	/**
+	 * A whole number &ge; 0 from text (a CSV cell, or a quoted JSON number); surrounding spaces are allowed.
+	 * Null and the empty string are absent; a text of spaces only is refused.
+	 */
 	static Long count(String text, String field) throws BadFieldException {
-		if (text == null || text.isBlank()) {
+		if (text == null || text.isEmpty()) {
 			return null;
+		}
+		if (text.isBlank()) {
+			throw new BadFieldException("\"" + field + "\" must be a whole number, is " + shorten(text));
 		}
 		String trimmed = text.strip();
 		if (DIGITS.matcher(trimmed).matches()) {
@@ -93,6 +114,9 @@ final class FieldValues {
 			return null;
 		}
 		if (node.isString()) {
+			if (node.stringValue().isBlank()) {
+				throw new BadFieldException("\"" + field + "\" must be a number, is " + shorten(node.stringValue()));
+			}
 			return decimal(node.stringValue(), field);
 		}
 		if (!node.isNumber()) {
@@ -128,14 +152,22 @@ final class FieldValues {
 		return value.intValue();
 	}
 
-	/** A duration from a number of milliseconds (or seconds when {@code seconds} is true). */
-	static Duration duration(BigDecimal amount, boolean seconds) {
+	/**
+	 * A duration from a number of milliseconds (or seconds when {@code seconds} is true), exact to the
+	 * nanosecond ({@code 14615.5} ms is 14.6155 s, not 14.616); digits beyond the nanosecond, which no clock
+	 * of an export has, are rounded half up.
+	 * @throws BadFieldException for a duration over {@link #LONGEST}, which no call lasts
+	 */
+	static Duration duration(BigDecimal amount, boolean seconds, String field) throws BadFieldException {
 		if (amount == null) {
 			return null;
 		}
-		BigDecimal millis = seconds ? amount.movePointRight(3) : amount;
-		// Keywords AI takes milliseconds at most; a sub-millisecond rest carries no information here.
-		return Duration.ofMillis(millis.setScale(0, RoundingMode.HALF_UP).longValueExact());
+		BigDecimal nanos = amount.movePointRight(seconds ? 9 : 6).setScale(0, RoundingMode.HALF_UP);
+		if (nanos.compareTo(LONGEST_NANOS) > 0) {
+			throw new BadFieldException("\"" + field + "\" is longer than " + LONGEST.toDays() + " days: "
+					+ shorten(amount.toPlainString()));
+		}
+		return Duration.ofNanos(nanos.longValueExact());
 	}
 
 	/** Token counts, or null when either count is absent (never half invented). */

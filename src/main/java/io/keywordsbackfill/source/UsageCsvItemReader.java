@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -28,13 +24,14 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * Reads one {@code usage-csv} file (plain or gzip): a header row, then one {@link UsageRecord} or
  * {@link UnreadableRecord} per record. A record may span lines (quoted line breaks); its position is its
  * first line's number and byte offset. Blank lines are skipped. Never throws for bad rows; throws
- * {@link ItemStreamException} at {@link #open} when the header lacks a required or a mapped column.
+ * {@link ItemStreamException} at {@link #open} when the header does not say which column holds a field
+ * ({@link UsageCsvColumns}; the import checks this before it starts, so this is a last guard).
  * <ul>
- * <li>The header: a UTF-8 BOM is dropped, names are matched ignoring case and surrounding spaces, extra
- * columns are ignored; {@code timestamp} and {@code model} are required.</li>
- * <li>Cells: empty means absent. {@code timestamp} is the completion time; {@code latency_ms} gives the
- * generation time and the start time ({@code timestamp − latency}); {@code ttft_ms} the TTFT; both in
- * {@link UsageCsvOptions#latencyUnit()}. Token counts need both {@code prompt_tokens} and
+ * <li>The header: a UTF-8 BOM is dropped, names are matched as {@link UsageCsvColumns} says (ignoring case,
+ * spaces, {@code _} and {@code -}, with synonyms), extra columns are ignored.</li>
+ * <li>Cells: empty means absent (a token cell of spaces is a bad value). {@code timestamp} is the completion
+ * time; {@code latency_ms} gives the generation time and the start time ({@code timestamp − latency});
+ * {@code ttft_ms} the TTFT; both in {@link UsageCsvOptions#latencyUnit()}, exact to the nanosecond. Token counts need both {@code prompt_tokens} and
  * {@code completion_tokens} ({@code total_tokens} is checked as a count but not used). Status:
  * {@code status_code}, else 500 when {@code error_message} is set, else 200. A CSV has no messages.</li>
  * <li>Rejects: a row with more or fewer cells than the header and a bad value ({@code "12.5"} tokens, a
@@ -43,7 +40,8 @@ import io.keywordsbackfill.source.UsageCsvOptions.LatencyUnit;
  * or closed on a later line in a place where no quote may close, rejects the record's first line only,
  * and reading goes on at its second line, so one stray quote does not swallow the rest of the file.</li>
  * <li>Ids ({@link SourceIds}): the {@code request_id} cell, verbatim, is the log's {@code custom_identifier}
- * (ledger key {@code together-request:<id>}, the same as a Batch or chat-log import of the call), else
+ * (ledger key {@code together-request:<id>}, the same as a Batch or chat-log import of the call). A row without
+ * one is a {@code MISSING_SOURCE_ID} reject, unless {@link UsageCsvOptions#lineIds()} asks for
  * {@code usage-csv:<first 16 hex of the file's fingerprint>:<line>}.</li>
  * </ul>
  * An empty or header-only file yields no items and is not an error: {@link #warning()} says so.
@@ -58,16 +56,14 @@ public class UsageCsvItemReader extends LineFileItemReader {
 
 	public static final String DEFAULT_NAME = "usageCsvReader";
 
-	private static final char BOM = '\uFEFF';
-
 	private final UsageCsvOptions options;
 
 	private final int maxRecordBytes;
 
 	private final CsvRecordParser parser;
 
-	/** Canonical column → its index in the header; only the columns the file has. */
-	private Map<String, Integer> columnIndex;
+	/** Which header column holds each canonical field; only the columns the file has. */
+	private UsageCsvColumns columns;
 
 	private int columnCount;
 
@@ -107,15 +103,17 @@ public class UsageCsvItemReader extends LineFileItemReader {
 		ReaderPosition.resume(context, this.name, this.file, FileRange.WHOLE);
 		try {
 			this.lines = LineReader.open(this.file.path(), 0, 1, this.maxRecordBytes);
-			List<String> header = readHeader();
+			UsageCsvColumns.Header header = UsageCsvColumns.Header.read(this.lines, this.parser,
+					this.file.displayName());
 			this.empty = (header == null);
 			this.rows = 0;
 			this.exhausted = false;
 			if (this.empty) {
 				return;
 			}
-			this.columnIndex = columnIndex(header);
-			this.columnCount = header.size();
+			this.columns = UsageCsvColumns.resolve(header.cells(), header.line(), this.options,
+					this.file.displayName());
+			this.columnCount = header.cells().size();
 			long headerEnd = this.lines.nextByteOffset();
 			FileRange position = ReaderPosition.resume(context, this.name, this.file,
 					new FileRange(headerEnd, this.lines.nextLineNumber(), -1));
@@ -131,64 +129,14 @@ public class UsageCsvItemReader extends LineFileItemReader {
 			closeQuietly();
 			throw new ItemStreamException("Cannot open " + this.file.displayName(), ex);
 		}
+		catch (UsageCsvHeaderException ex) {
+			closeQuietly();
+			throw new ItemStreamException(ex.getMessage(), ex);
+		}
 		catch (ItemStreamException ex) {
 			closeQuietly();
 			throw ex;
 		}
-	}
-
-	private List<String> readHeader() throws IOException {
-		SourceLine first = this.lines.next();
-		if (first == null) {
-			return null;
-		}
-		if (!first.ok()) {
-			throw new ItemStreamException(this.file.displayName() + ":1: the header line is unreadable ("
-					+ first.problem().name().toLowerCase(Locale.ROOT) + ")");
-		}
-		String text = (!first.text().isEmpty() && first.text().charAt(0) == BOM) ? first.text().substring(1)
-				: first.text();
-		this.parser.reset();
-		Status status = this.parser.feed(text);
-		while (status == Status.NEEDS_MORE) {
-			SourceLine next = this.lines.next();
-			if (next == null || !next.ok()) {
-				throw new ItemStreamException(this.file.displayName() + ":1: the header has an unclosed quote");
-			}
-			status = this.parser.feed(next.text());
-		}
-		if (status == Status.MALFORMED) {
-			throw new ItemStreamException(this.file.displayName() + ":1: the header is not valid CSV: "
-					+ this.parser.error());
-		}
-		return this.parser.fields();
-	}
-
-	private Map<String, Integer> columnIndex(List<String> header) {
-		Map<String, Integer> byName = new HashMap<>();
-		for (int i = header.size() - 1; i >= 0; i--) {
-			byName.put(normalise(header.get(i)), i);
-		}
-		Map<String, Integer> index = new HashMap<>();
-		Set<String> missing = new LinkedHashSet<>();
-		for (String canonical : UsageCsvOptions.DEFAULT_HEADER) {
-			Integer position = byName.get(normalise(this.options.headerName(canonical)));
-			if (position != null) {
-				index.put(canonical, position);
-			}
-			else if (UsageCsvOptions.REQUIRED.contains(canonical) || this.options.columns().containsKey(canonical)) {
-				missing.add(this.options.headerName(canonical));
-			}
-		}
-		if (!missing.isEmpty()) {
-			throw new ItemStreamException(this.file.displayName() + ": missing column(s) " + String.join(", ", missing)
-					+ " in the header (" + String.join(",", header) + ")");
-		}
-		return index;
-	}
-
-	private static String normalise(String name) {
-		return name.strip().toLowerCase(Locale.ROOT);
 	}
 
 	@Override
@@ -284,6 +232,11 @@ public class UsageCsvItemReader extends LineFileItemReader {
 					"expected " + this.columnCount + " columns (as in the header), found " + cells.size(), raw);
 		}
 		SourceIds ids = SourceIds.of(cell(cells, "request_id"), null, null, this.file.shortFingerprint());
+		if (ids == null && !this.options.lineIds()) {
+			// an id is never made of a line number unless asked for: a re-cut export would send the row again
+			return SourceLines.unreadable(position, null, RejectReason.MISSING_SOURCE_ID, "no id in column \""
+					+ header("request_id") + "\" (ids made from file and line are used only with --line-ids)", raw);
+		}
 		if (ids == null) {
 			ids = SourceIds.fromLine("usage-csv", this.file.shortFingerprint(), position.line());
 		}
@@ -299,13 +252,14 @@ public class UsageCsvItemReader extends LineFileItemReader {
 			throws BadFieldException {
 		Instant completedAt = FieldValues.timestamp(cell(cells, "timestamp"), this.options.defaultZone(),
 				header("timestamp"));
-		Long prompt = FieldValues.count(cell(cells, "prompt_tokens"), header("prompt_tokens"));
-		Long completion = FieldValues.count(cell(cells, "completion_tokens"), header("completion_tokens"));
-		FieldValues.count(cell(cells, "total_tokens"), header("total_tokens"));
+		Long prompt = FieldValues.count(countCell(cells, "prompt_tokens"), header("prompt_tokens"));
+		Long completion = FieldValues.count(countCell(cells, "completion_tokens"), header("completion_tokens"));
+		FieldValues.count(countCell(cells, "total_tokens"), header("total_tokens"));
 		boolean seconds = this.options.latencyUnit() == LatencyUnit.SECONDS;
 		Duration latency = FieldValues.duration(FieldValues.decimal(cell(cells, "latency_ms"), header("latency_ms")),
-				seconds);
-		Duration ttft = FieldValues.duration(FieldValues.decimal(cell(cells, "ttft_ms"), header("ttft_ms")), seconds);
+				seconds, header("latency_ms"));
+		Duration ttft = FieldValues.duration(FieldValues.decimal(cell(cells, "ttft_ms"), header("ttft_ms")), seconds,
+				header("ttft_ms"));
 		Integer status = FieldValues.statusCode(cell(cells, "status_code"), header("status_code"));
 		BigDecimal cost = FieldValues.decimal(cell(cells, "cost_usd"), header("cost_usd"));
 		String error = cell(cells, "error_message");
@@ -318,7 +272,7 @@ public class UsageCsvItemReader extends LineFileItemReader {
 
 	/** The cell of a canonical column, stripped; null when the file has no such column or the cell is blank. */
 	private String cell(List<String> cells, String canonical) {
-		Integer index = this.columnIndex.get(canonical);
+		Integer index = this.columns.index(canonical);
 		if (index == null) {
 			return null;
 		}
@@ -326,8 +280,22 @@ public class UsageCsvItemReader extends LineFileItemReader {
 		return value.isEmpty() ? null : value;
 	}
 
+	/**
+	 * The cell of a token column: null when the file has no such column or the cell is empty (unknown), the
+	 * cell itself when it holds only spaces, which a count refuses: an exporter writes nothing for "unknown",
+	 * so spaces are a value, and not a count.
+	 */
+	private String countCell(List<String> cells, String canonical) {
+		Integer index = this.columns.index(canonical);
+		if (index == null) {
+			return null;
+		}
+		String value = cells.get(index);
+		return value.isBlank() ? value : value.strip();
+	}
+
 	private String header(String canonical) {
-		return this.options.headerName(canonical);
+		return this.columns.name(canonical);
 	}
 
 	/**

@@ -64,17 +64,21 @@ public class RunQueries {
 		List<String> files = roles.stream().sorted((a, b) -> compareRoles(a[0], b[0])).map((role) -> role[1]).toList();
 		Map<String, String> params = new LinkedHashMap<>();
 		jdbc.query("SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? "
-				+ "AND PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate', 'window.since', 'window.before')",
+				+ "AND (PARAMETER_NAME IN ('dryRun.out', 'definition', 'logicalDate', 'window.since', 'window.before') "
+				+ "OR PARAMETER_NAME LIKE 'input.%.options')",
 				rs -> {
 					params.put(rs.getString(1), rs.getString(2));
 				}, run.id());
+		// the options are JSON with sorted keys written by one mapper: "line_ids":true is how it writes the flag
+		boolean lineIds = params.entrySet().stream()
+			.anyMatch((param) -> param.getKey().endsWith(".options") && param.getValue().contains("\"line_ids\":true"));
 		String since = params.get("window.since");
 		String before = params.get("window.before");
 		RunSummary.Window window = (since == null && before == null) ? null : new RunSummary.Window(since, before);
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
 				run.startedAt(), run.endedAt(), run.durationSeconds(), files, params.get("definition"),
-				params.get("logicalDate"), params.get("dryRun.out"), window, run.counts(), run.recordsPerSecond(),
-				run.steps(), run.rejectReasons(), run.models(), run.resentInDoubt());
+				params.get("logicalDate"), params.get("dryRun.out"), window, lineIds ? Boolean.TRUE : null, run.counts(),
+				run.recordsPerSecond(), run.steps(), run.rejectReasons(), run.models(), run.resentInDoubt());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -119,7 +123,7 @@ public class RunQueries {
 		return new RunSummary(rs.getLong("run_id"), rs.getLong("instance_id"), rs.getString("job_name"),
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
-				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, null, counts,
+				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, null, null, counts,
 				rs.getBigDecimal("records_per_second"), steps, reasons, models, resentInDoubt);
 	}
 

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * One run (job execution) as {@code status} shows it. Counts cover this execution only; a restarted run's
  * earlier executions have their own ids. {@code definition} and {@code logicalDate} name the job definition
  * and night of a scheduled run (null for an ad hoc import); {@code dryRunOutput} is the file a dry run wrote
- * its requests to, null for a real run; {@code window} is the run's import window, null when it had none.
+ * its requests to, null for a real run; {@code window} is the run's import window, null when it had none;
+ * {@code lineIds} is true when the user asked for line-based ids of usage-csv rows that have none, null
+ * otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -31,6 +33,7 @@ public record RunSummary(
 		@JsonProperty("logical_date") String logicalDate,
 		@JsonProperty("dry_run") String dryRunOutput,
 		Window window,
+		@JsonProperty("line_ids") Boolean lineIds,
 		Counts counts,
 		@JsonProperty("records_per_second") BigDecimal recordsPerSecond,
 		List<StepSummary> steps,

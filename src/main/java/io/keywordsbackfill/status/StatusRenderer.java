@@ -80,6 +80,10 @@ public final class StatusRenderer {
 		if (run.window() != null) {
 			line(text, "window", run.window() + " (only calls completed in it are sent)");
 		}
+		if (Boolean.TRUE.equals(run.lineIds())) {
+			line(text, "ids", "line-based, as asked (--line-ids): usage-csv rows without an id are identified by file "
+					+ "and line, so a re-cut export sends them again");
+		}
 		line(text, "started", time(run.startedAt()));
 		line(text, "ended", time(run.endedAt()));
 		line(text, "duration", duration(run.duration()));

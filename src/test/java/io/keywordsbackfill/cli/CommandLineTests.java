@@ -121,6 +121,92 @@ class CommandLineTests {
 		assertThat(out.toString()).doesNotContain("OUTSIDE");
 	}
 
+	static final String CSV_FIXTURES = "src/test/resources/io/keywordsbackfill/source/";
+
+	@Test
+	void aUsageCsvWithoutAnIdColumnIsRefusedBeforeAnyRunStarts() throws Exception {
+		Path requests = dir.resolve("requests.jsonl");
+
+		int exit = run("import", "--format", "usage-csv", CSV_FIXTURES + "no-id-column.csv", "--dry-run", "--out",
+				requests.toString());
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).startsWith("error: no column for request_id (looked for request_id, id, call_id, ")
+			.contains("in the header of " + CSV_FIXTURES + "no-id-column.csv: "
+					+ "\"Timestamp,Model,Prompt Tokens,Completion Tokens,Latency\"")
+			.contains("--column request_id=HEADER")
+			.contains("--line-ids");
+		assertThat(Files.exists(requests)).isFalse();
+		// refused before the job repository was touched: no run, not even a failed one
+		out.getBuffer().setLength(0);
+		assertThat(run("status", "--json")).isZero();
+		assertThat(JsonMapper.builder().build().readTree(out.toString()).isEmpty()).isTrue();
+	}
+
+	@Test
+	void lineBasedIdsAreUsedOnlyWhenAskedForAndStatusSaysSo() throws Exception {
+		Path requests = dir.resolve("requests.jsonl");
+
+		int exit = run("import", "--format", "usage-csv", CSV_FIXTURES + "no-id-column.csv", "--line-ids",
+				"--dry-run", "--out", requests.toString(), "--no-progress");
+
+		assertThat(exit).as(err.toString()).isZero();
+		assertThat(Files.readString(requests)).contains("\"custom_identifier\":\"usage-csv:");
+		out.getBuffer().setLength(0);
+		assertThat(run("status", "1")).isZero();
+		assertThat(out.toString()).contains("ids").contains("line-based, as asked (--line-ids)");
+		out.getBuffer().setLength(0);
+		assertThat(run("status", "1", "--json")).isZero();
+		assertThat(JsonMapper.builder().build().readTree(out.toString()).path("line_ids").asBoolean()).isTrue();
+	}
+
+	@Test
+	void aRequestIdHeaderIsTheIdAndLatencyKeepsItsDigits() throws Exception {
+		Path requests = dir.resolve("requests.jsonl");
+
+		int exit = run("import", "--format", "usage-csv", CSV_FIXTURES + "request-id-header.csv", "--latency-unit",
+				"s", "--dry-run", "--out", requests.toString(), "--no-progress");
+
+		assertThat(exit).as(err.toString()).isZero();
+		String body = Files.readString(requests);
+		assertThat(body).contains("\"generation_time\":14.6155,")
+			.contains("\"custom_identifier\":\"usage-csv:req_9f8e7d6c5b4a\"")
+			.contains("\"custom_identifier\":\"usage-csv:req_0a1b2c3d4e5f\"")
+			.contains("\"timestamp\":\"2025-03-02T09:16:45.500Z\"");
+		out.getBuffer().setLength(0);
+		assertThat(run("status", "1")).isZero();
+		assertThat(out.toString()).doesNotContain("line-based");
+	}
+
+	@Test
+	void missingTokenColumnsAreRefusedUnlessDeclaredAbsent() throws Exception {
+		Path csv = Files.writeString(dir.resolve("calls.csv"),
+				"request_id,timestamp,model\nr-1,2025-03-02T09:00:00Z,deepseek-ai/DeepSeek-V3\n");
+		Path requests = dir.resolve("requests.jsonl");
+
+		assertThat(run("import", "--format", "usage-csv", csv.toString(), "--dry-run", "--out", requests.toString()))
+			.isEqualTo(2);
+		assertThat(err.toString()).contains("no column for prompt_tokens").contains("completion_tokens")
+			.contains("--column prompt_tokens=HEADER").contains("--column prompt_tokens= ");
+
+		assertThat(run("import", "--format", "usage-csv", csv.toString(), "--column", "prompt_tokens=", "--column",
+				"completion_tokens=", "--dry-run", "--out", requests.toString(), "--no-progress"))
+			.as(err.toString())
+			.isZero();
+		assertThat(Files.readString(requests)).contains("\"custom_identifier\":\"usage-csv:r-1\"")
+			.doesNotContain("prompt_tokens");
+	}
+
+	@Test
+	void aColumnMappedToAHeaderThatIsNotThereIsRefused() {
+		int exit = run("import", "--format", "usage-csv", "sample-data/usage-csv/usage.csv", "--column",
+				"latency_ms=duration", "--dry-run", "--out", dir.resolve("r.jsonl").toString());
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("latency_ms is mapped to \"duration\", which is not a column")
+			.contains("--column latency_ms=HEADER");
+	}
+
 	@Test
 	void aMissingApiKeyIsABadUsageNamingTheVariable() {
 		int exit = run("import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl");

@@ -118,6 +118,39 @@ class DefinitionCommandsTests {
 	}
 
 	@Test
+	void aDefinitionWhoseCsvHasNoIdColumnIsRefusedNamingTheFileAndTheField() throws Exception {
+		Path exports = Files.createDirectories(dir.resolve("exports"));
+		Files.copy(Path.of("src/test/resources/io/keywordsbackfill/source/no-id-column.csv"),
+				exports.resolve("calls.csv"));
+		Path definition = Files.writeString(dir.resolve("calls.yml"), """
+				name: calls
+				inputs:
+				  - format: usage-csv
+				    paths: ["exports"]
+				""");
+
+		assertThat(run("run", definition.toString(), "--dry-run", "--out", dir.resolve("r.jsonl").toString()))
+			.isEqualTo(2);
+		assertThat(err.toString()).contains(definition.toString() + ": inputs[0].columns: no column for request_id")
+			.contains("calls.csv: \"Timestamp,Model,Prompt Tokens,Completion Tokens,Latency\"")
+			.contains("columns: {request_id: HEADER}")
+			.contains("line-ids: true");
+
+		Files.writeString(definition, """
+				name: calls
+				inputs:
+				  - format: usage-csv
+				    paths: ["exports"]
+				    line-ids: true
+				""");
+		assertThat(run("run", definition.toString(), "--dry-run", "--out", dir.resolve("r.jsonl").toString(),
+				"--no-progress"))
+			.as(err.toString())
+			.isZero();
+		assertThat(out.toString()).contains("line-based, as asked");
+	}
+
+	@Test
 	void scheduleOnceRunsTheDueNightAndTheNextRunFindsNothingNew() throws Exception {
 		Path inbox = Files.createDirectories(dir.resolve("inbox"));
 		TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 12);

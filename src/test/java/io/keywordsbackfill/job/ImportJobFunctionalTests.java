@@ -578,7 +578,7 @@ abstract class ImportJobFunctionalTests {
 	@Test
 	void aCustomIdTwiceInOneBatchFileIsSentOnceAndADifferentResponseUnderItIsRejectedNamingBothLines() throws Exception {
 		Path output = dir.resolve("batch-output.jsonl");
-		Files.copy(Path.of("src/test/resources/job/batch-output-repeated-custom-id.jsonl"), output);
+		Files.copy(Path.of("src/test/resources/io/keywordsbackfill/job/batch-output-repeated-custom-id.jsonl"), output);
 
 		LaunchOutcome outcome = launcher.launch(parameters(output));
 

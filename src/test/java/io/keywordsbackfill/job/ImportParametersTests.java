@@ -35,6 +35,24 @@ class ImportParametersTests {
 		assertThat(ImportParameters.from(params.toJobParameters())).isEqualTo(params);
 	}
 
+	@Test
+	void lineBasedIdsAndDeclaredAbsentColumnsComeBackAndOnlyThemChangeTheOptionsJson() {
+		InputOptions lineIds = new InputOptions(null, Map.of("prompt_tokens", "", "request_id", "Call"), null, null, true);
+		ImportParameters params = ImportParameters.adHoc(new Input("usage-csv", lineIds,
+				List.of(InputFile.of(file("calls.csv")))), null);
+
+		ImportParameters back = ImportParameters.from(params.toJobParameters());
+
+		assertThat(back).isEqualTo(params);
+		assertThat(back.inputs().get(0).options().usageCsv().lineIds()).isTrue();
+		assertThat(back.inputs().get(0).options().usageCsv().columns()).containsEntry("prompt_tokens", "");
+		assertThat(lineIds.toJson()).isEqualTo(
+				"{\"columns\":{\"prompt_tokens\":\"\",\"request_id\":\"Call\"},\"line_ids\":true}");
+		// runs from before the option keep their identity
+		assertThat(new InputOptions(null, Map.of("model", "m"), "s", null, false).toJson())
+			.isEqualTo("{\"columns\":{\"model\":\"m\"},\"latency_unit\":\"s\"}");
+	}
+
 	/** A year of daily files: two parameters each, all of them read back by every partition. */
 	@Test
 	void aRunOfHundredsOfFilesComesBackWhole() {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +165,31 @@ class KeywordsLogMapperTests {
 		assertThat(log.generationTimeSeconds()).isEqualTo(new BigDecimal("1.75"));
 		assertThat(log.ttft()).isEqualTo(new BigDecimal("0.21"));
 		assertThat(log.customerIdentifier()).isEqualTo("acme-42");
-		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.000900Z"))).isEqualTo("2025-01-01T10:30:00Z");
+		// the sub-second part is kept to the nanosecond, in groups of 3 digits
+		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.000900Z")))
+			.isEqualTo("2025-01-01T10:30:00.000900Z");
+		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.1234Z")))
+			.isEqualTo("2025-01-01T10:30:00.123400Z");
+		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.000000001Z")))
+			.isEqualTo("2025-01-01T10:30:00.000000001Z");
+		assertThat(KeywordsLogMapper.format(Instant.parse("2025-01-01T10:30:00.500Z")))
+			.isEqualTo("2025-01-01T10:30:00.500Z");
+	}
+
+	@Test
+	void timingKeepsTheSourcePrecisionNotRoundedToMilliseconds() {
+		UsageRecord timed = new UsageRecord(new SourcePosition("f", 1, 0), ids("id-1"), "deepseek-ai/DeepSeek-V3", null,
+				null, null, Instant.parse("2025-03-01T12:00:14.6155Z"), Instant.parse("2025-03-01T12:00:00Z"),
+				Duration.ofNanos(14_615_500_000L), Duration.ofNanos(210_100_000L), 200, null, null,
+				RequestParameters.NONE, false, new BigDecimal("0.000054612345678901234"));
+
+		KeywordsLog log = ((MappedLog) new KeywordsLogMapper(CATALOG, MappingOptions.DEFAULTS).map(timed)).log();
+
+		assertThat(LogJson.toJson(log)).contains("\"cost\":0.000054612345678901234,\"generation_time\":14.6155,"
+				+ "\"ttft\":0.2101,\"timestamp\":\"2025-03-01T12:00:14.615500Z\",\"start_time\":\"2025-03-01T12:00:00Z\"");
+		assertThat(KeywordsLogMapper.seconds(Duration.ofSeconds(20))).isEqualTo(new BigDecimal("2E+1"));
+		assertThat(KeywordsLogMapper.seconds(Duration.ofNanos(1))).isEqualTo(new BigDecimal("0.000000001"));
+		assertThat(KeywordsLogMapper.seconds(Duration.ZERO)).isEqualTo(BigDecimal.ZERO);
 	}
 
 	@Test
@@ -181,13 +204,14 @@ class KeywordsLogMapperTests {
 			int nanos = switch (i % 4) {
 				case 0 -> 0;
 				case 1 -> random.nextInt(1000) * 1_000_000;
+				case 2 -> random.nextInt(1_000_000) * 1_000;
 				default -> random.nextInt(1_000_000_000);
 			};
 			instants.add(Instant.ofEpochSecond(seconds, nanos));
 		}
 		for (Instant instant : instants) {
 			assertThat(KeywordsLogMapper.format(instant)).as(instant.toString())
-				.isEqualTo(DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS)));
+				.isEqualTo(DateTimeFormatter.ISO_INSTANT.format(instant));
 		}
 	}
 

@@ -61,7 +61,7 @@ class JobDefinitionLoaderTests {
 		assertThat(chatLogs.maxCatchUp()).isEqualTo(3);
 		assertThat(chatLogs.inputs()).singleElement()
 			.isEqualTo(new InputDefinition.ChatLog(List.of("../sample-data/chat-log"),
-					Map.of(), ZoneId.of("Europe/Paris")));
+					Map.of(), ZoneId.of("Europe/Paris"), false));
 		assertThat(chatLogs.pricing()).isEqualTo(
 				new JobDefinition.Pricing(null, ExportedCostPolicy.RECOMPUTE, UnpricedModelPolicy.REJECT));
 
@@ -218,7 +218,42 @@ class JobDefinitionLoaderTests {
 				""");
 
 		assertInvalid(file, "inputs[0].colums",
-				"unknown key for format usage-csv; allowed keys are format, paths, default-zone, columns, latency-unit");
+				"unknown key for format usage-csv; allowed keys are format, paths, default-zone, columns, latency-unit, line-ids");
+	}
+
+	@Test
+	void usageCsvColumnsMayBeDeclaredAbsentAndLineIdsAskedFor() throws IOException {
+		Path file = write("x.yml", """
+				name: x
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {prompt_tokens: "", completion_tokens: "", request_id: Call}
+				    line-ids: true
+				""");
+
+		assertThat(loader.load(file).inputs()).singleElement()
+			.isInstanceOfSatisfying(InputDefinition.UsageCsv.class, (csv) -> {
+				assertThat(csv.columns()).containsEntry("prompt_tokens", "").containsEntry("request_id", "Call");
+				assertThat(csv.lineIds()).isTrue();
+			});
+
+		Path noId = write("y.yml", """
+				name: y
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {request_id: ""}
+				""");
+		assertInvalid(noId, "inputs[0].columns.request_id", "cannot be mapped to nothing", "line-ids: true");
+		Path noModel = write("z.yml", """
+				name: z
+				inputs:
+				  - format: usage-csv
+				    paths: [exports]
+				    columns: {model: ""}
+				""");
+		assertInvalid(noModel, "inputs[0].columns.model", "no row can become a log without it");
 	}
 
 	@Test

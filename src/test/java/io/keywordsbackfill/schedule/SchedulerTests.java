@@ -247,7 +247,7 @@ class SchedulerTests {
 	private static JobDefinition definition(String name, String cron, ZoneId zone, boolean catchUp, int maxCatchUp) {
 		return new JobDefinition(name, Path.of("jobs", name + ".yml"), cron == null ? null : CronExpression.parse(cron),
 				zone, catchUp, maxCatchUp,
-				List.of(new InputDefinition.ChatLog(List.of("exports"), Map.of(), ZoneId.of("UTC"))),
+				List.of(new InputDefinition.ChatLog(List.of("exports"), Map.of(), ZoneId.of("UTC"), false)),
 				JobDefinition.Pricing.DEFAULTS, JobDefinition.Destination.DEFAULTS, JobDefinition.Limits.NONE,
 				ImportWindow.NONE, null);
 	}

@@ -103,9 +103,9 @@ class ChatLogItemReaderTests {
 
 		UsageRecord latencyOnly = records.get(5);
 		assertThat(latencyOnly.startedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:10Z"));
-		// 8421.5 ms rounds half up to whole milliseconds
-		assertThat(latencyOnly.generationTime()).isEqualTo(Duration.ofMillis(8422));
-		assertThat(latencyOnly.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:18.422Z"));
+		// 8421.5 ms is kept as written, not rounded to whole milliseconds
+		assertThat(latencyOnly.generationTime()).isEqualTo(Duration.ofNanos(8_421_500_000L));
+		assertThat(latencyOnly.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:30:18.4215Z"));
 
 		UsageRecord withOffset = records.get(6);
 		assertThat(withOffset.startedAt()).isEqualTo(Instant.parse("2025-03-01T12:40:00.500Z"));
@@ -123,12 +123,11 @@ class ChatLogItemReaderTests {
 	}
 
 	@Test
-	void readsGzipCopyWithBareCompletionAndIdsFromLinesWhenAskedFor() throws Exception {
+	void readsGzipCopyWithABareCompletion() throws Exception {
 		Path file = SAMPLES.resolve("app-calls-2.jsonl.gz");
 		SourceFile source = SourceFile.of(file);
 
-		List<UsageRecord> records = records(readAll(
-				new ChatLogItemReader(source, new ChatLogOptions(Map.of(), null, true)), new ExecutionContext()));
+		List<UsageRecord> records = records(readAll(new ChatLogItemReader(source, null), new ExecutionContext()));
 
 		assertThat(records).hasSize(4);
 		UsageRecord bare = records.get(1);
@@ -141,14 +140,11 @@ class ChatLogItemReaderTests {
 		assertThat(bare.promptMessages()).isEmpty();
 		assertThat(bare.usage()).isEqualTo(new TokenUsage(12, 10));
 
-		UsageRecord noIds = records.get(2);
-		assertThat(noIds.sourceId()).isEqualTo("chat-log:" + source.shortFingerprint() + ":3");
-		assertThat(noIds.ids().customIdentifier()).isEqualTo(noIds.sourceId());
-		assertThat(noIds.ids().raw()).isEmpty();
+		UsageRecord latencyOnly = records.get(2);
 		// started_at + latency_ms, not response.created
-		assertThat(noIds.completedAt()).isEqualTo(Instant.parse("2025-03-03T12:10:00.120Z"));
-		assertThat(noIds.generationTime()).isEqualTo(Duration.ofMillis(620));
-		assertThat(noIds.customerIdentifier()).isEqualTo("globex-7");
+		assertThat(latencyOnly.completedAt()).isEqualTo(Instant.parse("2025-03-03T12:10:00.120Z"));
+		assertThat(latencyOnly.generationTime()).isEqualTo(Duration.ofMillis(620));
+		assertThat(latencyOnly.customerIdentifier()).isEqualTo("globex-7");
 
 		UsageRecord timeout = records.get(3);
 		assertThat(timeout.statusCode()).isEqualTo(504);
@@ -158,16 +154,59 @@ class ChatLogItemReaderTests {
 
 	@Test
 	void aLineWithoutAnyIdIsRejectedUnlessIdsFromLinesAreAskedFor() throws Exception {
-		SourceFile source = SourceFile.of(SAMPLES.resolve("app-calls-2.jsonl.gz"));
+		SourceFile source = SourceFile.of(FIXTURES.resolve("chat-log-without-ids.jsonl"));
 
 		List<SourceItem> items = readAll(new ChatLogItemReader(source, null), new ExecutionContext());
 
-		assertThat(items).hasSize(4);
-		UnreadableRecord noIds = (UnreadableRecord) items.get(2);
-		assertThat(noIds.position().line()).isEqualTo(3);
+		assertThat(items).hasSize(2);
+		assertThat(((UsageRecord) items.get(0)).ids().customIdentifier()).isEqualTo("req_01JNG0K1L2M3N4P5");
+		UnreadableRecord noIds = (UnreadableRecord) items.get(1);
+		assertThat(noIds.position().line()).isEqualTo(2);
 		assertThat(noIds.reason()).isEqualTo(RejectReason.MISSING_SOURCE_ID);
 		assertThat(noIds.sourceId()).isNull();
 		assertThat(noIds.message()).contains("\"request_id\"", "--line-ids");
+
+		List<SourceItem> asked = readAll(new ChatLogItemReader(source, new ChatLogOptions(Map.of(), null, true)),
+				new ExecutionContext());
+
+		UsageRecord fromLine = (UsageRecord) asked.get(1);
+		assertThat(fromLine.sourceId()).isEqualTo("chat-log:" + source.shortFingerprint() + ":2");
+		assertThat(fromLine.ids().customIdentifier()).isEqualTo(fromLine.sourceId());
+		assertThat(fromLine.ids().raw()).isEmpty();
+	}
+
+	@Test
+	void tokenCountsThatAreNotCountsAreRejectedAndNullOrAbsentAreUnknown() throws Exception {
+		Path file = FIXTURES.resolve("token-values.jsonl");
+		List<SourceItem> items = readAll(reader(file), new ExecutionContext());
+
+		assertThat(items).hasSize(8);
+		// "" is a value that is not a count, not an absent one
+		assertThat(invalid(items.get(0))).isEqualTo("\"usage.prompt_tokens\" must be a whole number, is \"\"");
+		assertThat(((UsageRecord) items.get(1)).usage()).isEqualTo(new TokenUsage(12, 3));
+		assertThat(invalid(items.get(2))).isEqualTo("\"usage.prompt_tokens\" is negative: -1");
+		assertThat(invalid(items.get(3))).isEqualTo("\"usage.prompt_tokens\" must be a whole number, is 1.5");
+		// null and absent: unknown, so the log goes without tokens (and without cost: the unpriced policy)
+		assertThat(((UsageRecord) items.get(4)).usage()).isNull();
+		assertThat(((UsageRecord) items.get(5)).usage()).isNull();
+		assertThat(invalid(items.get(6))).isEqualTo("\"usage.completion_tokens\" must be a whole number, is \"\"");
+		assertThat(invalid(items.get(7))).isEqualTo("\"usage.completion_tokens\" must be a whole number, is \"  \"");
+		assertThat(((UnreadableRecord) items.get(0)).sourceId()).isNotNull();
+	}
+
+	@Test
+	void latencyTtftAndCostKeepTheirDigits() throws Exception {
+		UsageRecord record = records(readAll(reader(FIXTURES.resolve("precise-chat-log.jsonl")),
+				new ExecutionContext())).get(0);
+
+		assertThat(record.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+		assertThat(record.timeToFirstToken()).isEqualTo(Duration.ofNanos(100_000));
+		assertThat(record.completedAt()).isEqualTo(Instant.parse("2025-03-01T12:00:14.7389Z"));
+		assertThat(record.exportedCostUsd()).isEqualTo(new java.math.BigDecimal("0.000054612345678901234567"));
+		MappedLog mapped = (MappedLog) new KeywordsLogMapper(PriceCatalog.load(), MappingOptions.DEFAULTS).map(record);
+		assertThat(LogJson.toJson(mapped.log())).contains("\"cost\":0.000054612345678901234567,"
+				+ "\"generation_time\":14.6155,\"ttft\":0.0001,\"timestamp\":\"2025-03-01T12:00:14.738900Z\","
+				+ "\"start_time\":\"2025-03-01T12:00:00.123400Z\"");
 	}
 
 	@Test
@@ -344,6 +383,13 @@ class ChatLogItemReaderTests {
 	private static List<UsageRecord> records(List<SourceItem> items) {
 		assertThat(items).allMatch(UsageRecord.class::isInstance);
 		return items.stream().map(UsageRecord.class::cast).toList();
+	}
+
+	/** The message of an {@code invalid_field} reject. */
+	private static String invalid(SourceItem item) {
+		assertThat(item).isInstanceOf(UnreadableRecord.class);
+		assertThat(((UnreadableRecord) item).reason()).isEqualTo(RejectReason.INVALID_FIELD);
+		return ((UnreadableRecord) item).message();
 	}
 
 	private static String message(SourceItem item) {

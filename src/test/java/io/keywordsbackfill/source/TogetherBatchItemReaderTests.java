@@ -310,13 +310,15 @@ class TogetherBatchItemReaderTests {
 	void checksTokenCountsAndCreatedLikeEveryOtherFormat() throws Exception {
 		Path file = this.dir.resolve("tokens.jsonl");
 		Files.writeString(file, String.join("\n", line("neg", "-3", "1741860000"), line("frac", "12.5", "1741860000"),
-				line("str", "\"12\"", "1741860000"), line("word", "\"x\"", "1741860000"), line("old", "1", "-5")) + "\n");
+				line("str", "\"12\"", "1741860000"), line("word", "\"x\"", "1741860000"), line("old", "1", "-5"),
+				line("empty", "\"\"", "1741860000"), line("null", "null", "1741860000")) + "\n");
 
 		List<SourceItem> items = readAll(new TogetherBatchItemReader(SourceFile.of(file), null, null),
 				new ExecutionContext());
 
 		assertThat(items).extracting((item) -> (item instanceof UnreadableRecord u) ? u.reason().code() : "ok")
-			.containsExactly("invalid_field", "invalid_field", "ok", "invalid_field", "invalid_field");
+			.containsExactly("invalid_field", "invalid_field", "ok", "invalid_field", "invalid_field", "invalid_field",
+					"ok");
 		assertThat(((UnreadableRecord) items.get(0)).message()).isEqualTo("\"usage.prompt_tokens\" is negative: -3");
 		assertThat(((UnreadableRecord) items.get(1)).message())
 			.isEqualTo("\"usage.prompt_tokens\" must be a whole number, is 12.5");
@@ -324,6 +326,10 @@ class TogetherBatchItemReaderTests {
 		assertThat(((UnreadableRecord) items.get(4)).message())
 			.startsWith("\"response.body.created\" is an impossible time for a call: \"-5\"");
 		assertThat(items.get(4).position().line()).isEqualTo(5);
+		// "" is not an unknown count: a log without tokens (and without cost) would be sent silently
+		assertThat(((UnreadableRecord) items.get(5)).message())
+			.isEqualTo("\"usage.prompt_tokens\" must be a whole number, is \"\"");
+		assertThat(((UsageRecord) items.get(6)).usage()).isNull();
 	}
 
 	private static String line(String id, String promptTokens, String created) {

@@ -38,6 +38,10 @@ class UsageCsvItemReaderTests {
 
 	static final Path USAGE_CSV = Path.of("sample-data/usage-csv/usage.csv");
 
+	/** For files that only test the CSV syntax: line-based ids, and no token columns on purpose. */
+	static final UsageCsvOptions WITHOUT_IDS_AND_TOKENS = new UsageCsvOptions(
+			Map.of("prompt_tokens", "", "completion_tokens", ""), null, null, ',', true);
+
 	@TempDir
 	Path dir;
 
@@ -81,9 +85,9 @@ class UsageCsvItemReaderTests {
 		assertThat(rateLimited.errorMessage()).isEqualTo("Rate limit exceeded: retry after 2s");
 		assertThat(rateLimited.usage()).isNull();
 
-		UsageRecord noRequestId = records.get(7);
-		assertThat(noRequestId.sourceId()).isEqualTo("usage-csv:" + source.shortFingerprint() + ":9");
-		assertThat(noRequestId.customerIdentifier()).isNull();
+		UsageRecord noCustomer = records.get(7);
+		assertThat(noCustomer.sourceId()).isEqualTo("together-request:req_01JND0H8J9K0L1M2");
+		assertThat(noCustomer.customerIdentifier()).isNull();
 
 		UsageRecord multiLine = records.get(8);
 		assertThat(multiLine.position().line()).isEqualTo(10);
@@ -148,6 +152,47 @@ class UsageCsvItemReaderTests {
 	}
 
 	@Test
+	void latencyCostAndTimestampKeepTheSourcePrecision() throws Exception {
+		Path file = FIXTURES.resolve("precise-latency.csv");
+		List<UsageRecord> records = records(readAll(new UsageCsvItemReader(SourceFile.of(file), null),
+				new ExecutionContext()));
+
+		UsageRecord first = records.get(0);
+		assertThat(first.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+		assertThat(first.timeToFirstToken()).isEqualTo(Duration.ofNanos(210_100_000L));
+		assertThat(first.completedAt()).isEqualTo(Instant.parse("2025-03-02T10:41:12.1234Z"));
+		assertThat(records.get(1).generationTime()).isEqualTo(Duration.ofNanos(100_000));
+		assertThat(records.get(1).completedAt()).isEqualTo(Instant.parse("2025-03-02T10:41:13.123456789Z"));
+		KeywordsLogMapper mapper = new KeywordsLogMapper(PriceCatalog.load(), MappingOptions.DEFAULTS);
+		assertThat(LogJson.toJson(((MappedLog) mapper.map(first)).log())).contains("\"cost\":0.00365123456789,"
+				+ "\"generation_time\":14.6155,\"ttft\":0.2101,\"timestamp\":\"2025-03-02T10:41:12.123400Z\","
+				+ "\"start_time\":\"2025-03-02T10:40:57.507900Z\"");
+		assertThat(LogJson.toJson(((MappedLog) mapper.map(records.get(1))).log()))
+			.contains("\"generation_time\":0.0001,\"timestamp\":\"2025-03-02T10:41:13.123456789Z\"");
+
+		// the same latency written in seconds
+		Path seconds = Files.writeString(this.dir.resolve("seconds.csv"),
+				"timestamp,request_id,model,prompt_tokens,completion_tokens,latency_ms\n"
+						+ "2025-03-02T10:41:12Z,r-1,m,1,1,14.6155\n");
+		UsageRecord inSeconds = records(readAll(new UsageCsvItemReader(SourceFile.of(seconds),
+				new UsageCsvOptions(Map.of(), LatencyUnit.SECONDS, null, ',')), new ExecutionContext())).get(0);
+		assertThat(inSeconds.generationTime()).isEqualTo(Duration.ofNanos(14_615_500_000L));
+	}
+
+	@Test
+	void anEmptyTokenCellIsUnknownButSpacesOrNaAreRejected() throws Exception {
+		List<SourceItem> items = readAll(new UsageCsvItemReader(SourceFile.of(FIXTURES.resolve("token-cells.csv")), null),
+				new ExecutionContext());
+
+		assertThat(items).extracting(UsageCsvItemReaderTests::outcome)
+			.containsExactly("ok", "invalid_field", "invalid_field", "ok");
+		assertThat(((UsageRecord) items.get(0)).usage()).isNull();
+		assertThat(message(items.get(1))).isEqualTo("\"prompt_tokens\" must be a whole number, is \"  \"");
+		assertThat(message(items.get(2))).isEqualTo("\"prompt_tokens\" is not a number: \"n/a\"");
+		assertThat(((UsageRecord) items.get(3)).usage()).isEqualTo(new TokenUsage(7, 3));
+	}
+
+	@Test
 	void unclosedQuoteBeyondTheMaximumRecordSizeRejectsOnlyItsFirstLine() throws Exception {
 		StringBuilder csv = new StringBuilder("timestamp,model,customer_id\n");
 		csv.append("2025-03-02T09:00:00Z,m,\"open\n");
@@ -156,11 +201,11 @@ class UsageCsvItemReaderTests {
 		}
 		Path file = Files.writeString(this.dir.resolve("open.csv"), csv);
 
-		List<SourceItem> items = readAll(new UsageCsvItemReader("r", SourceFile.of(file), null, 300),
+		List<SourceItem> items = readAll(new UsageCsvItemReader("r", SourceFile.of(file), WITHOUT_IDS_AND_TOKENS, 300),
 				new ExecutionContext());
 		Path atTheEnd = Files.writeString(this.dir.resolve("end.csv"), "timestamp,model\nt,\"m\n");
-		UnreadableRecord last = (UnreadableRecord) readAll(new UsageCsvItemReader(SourceFile.of(atTheEnd), null),
-				new ExecutionContext()).get(0);
+		UnreadableRecord last = (UnreadableRecord) readAll(new UsageCsvItemReader(SourceFile.of(atTheEnd),
+				WITHOUT_IDS_AND_TOKENS), new ExecutionContext()).get(0);
 
 		assertThat(last.message()).isEqualTo("a quoted field is not closed before the end of the file");
 		assertThat(items).hasSize(51);
@@ -192,12 +237,13 @@ class UsageCsvItemReaderTests {
 		assertThatThrownBy(() -> new UsageCsvItemReader(SourceFile.of(file), null).open(new ExecutionContext()))
 			.isInstanceOf(ItemStreamException.class)
 			.hasMessageContaining(file.toString())
-			.hasMessageContaining("missing column(s) model");
+			.hasMessageContaining("no column for model (looked for model, model_name, model_id, ignoring case, spaces, _ and -), "
+					+ "completion_tokens");
 
 		UsageCsvOptions mapped = new UsageCsvOptions(Map.of("customer_id", "tenant"), null, null, ',');
 		assertThatThrownBy(() -> new UsageCsvItemReader(SourceFile.of(USAGE_CSV), mapped).open(new ExecutionContext()))
 			.isInstanceOf(ItemStreamException.class)
-			.hasMessageContaining("missing column(s) tenant");
+			.hasMessageContaining("customer_id is mapped to \"tenant\", which is not a column");
 	}
 
 	@Test
@@ -207,7 +253,7 @@ class UsageCsvItemReaderTests {
 						+ "2025-03-02 10:00:00;deepseek-ai/DeepSeek-V3;100;20;1.5;\"data; science\"\n");
 		UsageCsvOptions options = new UsageCsvOptions(Map.of("timestamp", "start time", "model", "Model Name",
 				"prompt_tokens", "Input Tokens", "completion_tokens", "Output Tokens", "latency_ms", "Duration",
-				"customer_id", "Team"), LatencyUnit.SECONDS, ZoneId.of("America/New_York"), ';');
+				"customer_id", "Team"), LatencyUnit.SECONDS, ZoneId.of("America/New_York"), ';', true);
 
 		UsageRecord record = (UsageRecord) readAll(new UsageCsvItemReader(SourceFile.of(file), options),
 				new ExecutionContext()).get(0);
