@@ -20,6 +20,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.keywordsbackfill.record.SecretRedactor;
+
 /**
  * Sends batches to Keywords AI's {@code POST /request-logs/batch/create}. Thread-safe: one instance serves
  * concurrent batches.
@@ -253,9 +255,9 @@ public final class KeywordsAiClient implements LogSink {
 		return LogResult.rejected(code, safe((reason != null) ? reason : node.toString()));
 	}
 
-	/** Server or error text made safe to store and print: key masked, one line, bounded. */
+	/** Server or error text made safe to store and print: secrets masked (not words), one line, bounded. */
 	String safe(String text) {
-		String masked = text.replace(apiKey, "****").replaceAll("\\s+", " ").strip();
+		String masked = SecretRedactor.redact(text, apiKey).replaceAll("\\s+", " ").strip();
 		return (masked.length() > MAX_MESSAGE_CHARS) ? masked.substring(0, MAX_MESSAGE_CHARS) + "…" : masked;
 	}
 
