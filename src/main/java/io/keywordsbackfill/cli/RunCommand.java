@@ -170,7 +170,8 @@ class RunCommand implements Callable<Integer> {
 				out.print(StatusRenderer.detail(summary));
 				out.flush();
 				if (result.status() == ScheduledRunResult.Status.FAILED) {
-					err.println("error: " + night + " failed" + (result.message() == null ? "" : ": " + result.message()));
+					err.println("error: " + night + " failed"
+							+ (result.message() == null ? "" : ": " + RunReport.firstLine(result.message())));
 					return ExitCodes.FAILED;
 				}
 				return RunReport.exitCode(BatchStatus.valueOf(summary.status()), summary);

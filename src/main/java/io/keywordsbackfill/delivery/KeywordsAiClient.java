@@ -200,8 +200,10 @@ public final class KeywordsAiClient implements LogSink {
 		String said = answer.serverMessage();
 		String suffix = (said != null) ? "; the server said: " + said : "";
 		if (code == 401 || code == 403) {
-			return new FatalDeliveryException(code, "Keywords AI refused the API key (HTTP " + answer.status()
-					+ "): check KEYWORDSAI_API_KEY" + suffix);
+			// one line that a user reads without a stack trace: what happened, what the server said, what to do
+			String serverSaid = (said != null) ? ": " + said.replaceAll("[.\\s]+$", "") : "";
+			return new FatalDeliveryException(code,
+					"Keywords AI rejected the API key (" + code + ")" + serverSaid + ". Check KEYWORDSAI_API_KEY.");
 		}
 		if (code == 404) {
 			return new FatalDeliveryException(code, "Keywords AI has no batch endpoint at POST " + endpointForHumans()

@@ -290,8 +290,8 @@ class KeywordsAiClientTests {
 		assertThatExceptionOfType(FatalDeliveryException.class).isThrownBy(() -> client().send(logs(4)))
 			.satisfies((ex) -> {
 				assertThat(ex.statusCode()).isEqualTo(status);
-				assertThat(ex.getMessage()).contains("refused the API key", "HTTP " + status, "KEYWORDSAI_API_KEY",
-						"Invalid API key ****");
+				assertThat(ex.getMessage()).isEqualTo("Keywords AI rejected the API key (" + status
+						+ "): Invalid API key ****. Check KEYWORDSAI_API_KEY.");
 				assertThat(ex.getMessage()).doesNotContain(API_KEY);
 			});
 		assertThat(server.getRequestCount()).isEqualTo(1);
