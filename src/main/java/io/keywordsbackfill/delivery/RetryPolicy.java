@@ -20,6 +20,12 @@ import java.util.function.LongSupplier;
  */
 public final class RetryPolicy {
 
+	/**
+	 * Attempts that may fail to connect before a server has answered any request of the run; then the URL is
+	 * taken to be wrong (or the server absent) and the run stops, instead of retrying for the whole budget.
+	 */
+	public static final int FIRST_CONTACT_ATTEMPTS = 3;
+
 	private final KeywordsAiProperties.Retry settings;
 
 	private final Sleeper sleeper;

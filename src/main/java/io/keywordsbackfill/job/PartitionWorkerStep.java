@@ -161,7 +161,8 @@ final class PartitionWorkerStep implements Step {
 				ImportJobConfiguration.JOB_NAME);
 		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
 				: new KeywordsAiClient(keywordsAi, this.parts.http().client(), RetryPolicy.of(keywordsAi.retry()),
-						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
+						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())),
+						runResources.serverAnswered(stepExecution.getJobExecutionId()));
 		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),

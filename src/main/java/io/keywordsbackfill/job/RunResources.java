@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
 
@@ -33,6 +34,8 @@ class RunResources {
 
 	private final Map<Long, Set<String>> claims = new ConcurrentHashMap<>();
 
+	private final Map<Long, AtomicBoolean> serverAnswered = new ConcurrentHashMap<>();
+
 	private final PendingDeliveries pending;
 
 	RunResources(BackfillProperties properties, PendingDeliveries pending) {
@@ -53,6 +56,14 @@ class RunResources {
 		return this.claims.computeIfAbsent(jobExecutionId, id -> ConcurrentHashMap.newKeySet());
 	}
 
+	/**
+	 * Whether Keywords AI has answered a request of the run: until it has, a connection that cannot be made
+	 * stops the run (see {@link io.keywordsbackfill.delivery.KeywordsAiClient}).
+	 */
+	AtomicBoolean serverAnswered(long jobExecutionId) {
+		return this.serverAnswered.computeIfAbsent(jobExecutionId, id -> new AtomicBoolean());
+	}
+
 	DeliveryThrottle forRun(long jobExecutionId) {
 		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(
 				rate(this.properties.rateLimit().logsPerSecond()), rate(this.properties.rateLimit().requestsPerSecond()),
@@ -70,6 +81,7 @@ class RunResources {
 		this.throttles.remove(jobExecutionId);
 		this.inDoubt.remove(jobExecutionId);
 		this.claims.remove(jobExecutionId);
+		this.serverAnswered.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();
