@@ -54,7 +54,12 @@ public final class RetryPolicy {
 
 	/** A policy that really sleeps, with a thread-local random source and the system clocks. */
 	public static RetryPolicy of(KeywordsAiProperties.Retry settings) {
-		return new RetryPolicy(settings, Sleeper.THREAD, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime,
+		return of(settings, Sleeper.THREAD);
+	}
+
+	/** A policy that waits with {@code sleeper} (a run's {@link StoppableSleeper}), with the system clocks. */
+	public static RetryPolicy of(KeywordsAiProperties.Retry settings, Sleeper sleeper) {
+		return new RetryPolicy(settings, sleeper, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime,
 				Clock.systemUTC());
 	}
 

@@ -160,7 +160,8 @@ final class PartitionWorkerStep implements Step {
 		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
 				ImportJobConfiguration.JOB_NAME);
 		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, this.parts.http().client(), RetryPolicy.of(keywordsAi.retry()),
+				: new KeywordsAiClient(keywordsAi, this.parts.http().client(),
+						RetryPolicy.of(keywordsAi.retry(), runResources.retryWaits(stepExecution.getJobExecutionId())),
 						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())),
 						runResources.serverAnswered(stepExecution.getJobExecutionId()));
 		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());

@@ -15,6 +15,7 @@ import io.keywordsbackfill.delivery.LogSink;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
+import io.keywordsbackfill.delivery.StoppableSleeper;
 
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
@@ -35,6 +36,8 @@ class RunResources {
 	private final Map<Long, Set<String>> claims = new ConcurrentHashMap<>();
 
 	private final Map<Long, AtomicBoolean> serverAnswered = new ConcurrentHashMap<>();
+
+	private final Map<Long, StoppableSleeper> retryWaits = new ConcurrentHashMap<>();
 
 	private final PendingDeliveries pending;
 
@@ -64,6 +67,16 @@ class RunResources {
 		return this.serverAnswered.computeIfAbsent(jobExecutionId, id -> new AtomicBoolean());
 	}
 
+	/** The run's retry waits, which {@link #stop} cuts short. */
+	StoppableSleeper retryWaits(long jobExecutionId) {
+		return this.retryWaits.computeIfAbsent(jobExecutionId, id -> new StoppableSleeper());
+	}
+
+	/** Ends the run's retry waits, so that a stop does not wait for them: the chunk ends STOPPED at once. */
+	void stop(long jobExecutionId) {
+		retryWaits(jobExecutionId).stop();
+	}
+
 	DeliveryThrottle forRun(long jobExecutionId) {
 		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(
 				rate(this.properties.rateLimit().logsPerSecond()), rate(this.properties.rateLimit().requestsPerSecond()),
@@ -82,6 +95,7 @@ class RunResources {
 		this.inDoubt.remove(jobExecutionId);
 		this.claims.remove(jobExecutionId);
 		this.serverAnswered.remove(jobExecutionId);
+		this.retryWaits.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();
