@@ -76,6 +76,7 @@ class ScheduleCommand implements Callable<Integer> {
 		Duration interval = interval();
 		List<JobDefinition> definitions = load();
 		parent.context.property("backfill.progress", "log");
+		RunCommand.sizeFor(definitions, parent.context);
 		if (!parent.context.bean(KeywordsAiProperties.class).hasApiKey()) {
 			throw new UsageException("KEYWORDSAI_API_KEY is not set (schedule always sends)");
 		}

@@ -16,6 +16,7 @@ import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
 import io.keywordsbackfill.delivery.StoppableSleeper;
+import io.keywordsbackfill.pricing.PriceCatalog;
 
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
@@ -38,6 +39,8 @@ class RunResources {
 	private final Map<Long, AtomicBoolean> serverAnswered = new ConcurrentHashMap<>();
 
 	private final Map<Long, StoppableSleeper> retryWaits = new ConcurrentHashMap<>();
+
+	private final Map<Long, PriceCatalog> priceCatalogs = new ConcurrentHashMap<>();
 
 	private final PendingDeliveries pending;
 
@@ -77,11 +80,28 @@ class RunResources {
 		retryWaits(jobExecutionId).stop();
 	}
 
-	DeliveryThrottle forRun(long jobExecutionId) {
-		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(
-				rate(this.properties.rateLimit().logsPerSecond()), rate(this.properties.rateLimit().requestsPerSecond()),
-				new AdaptiveConcurrencyLimit(this.properties.concurrency(), 1, this.properties.maxConcurrency(),
-						this.properties.adaptiveConcurrency(), System::nanoTime)));
+	/**
+	 * The run's throttle: its rate limits and starting concurrency from {@code settings} where they say, else
+	 * from the process's configuration.
+	 */
+	DeliveryThrottle forRun(long jobExecutionId, RunSettings settings) {
+		BackfillProperties.RateLimit rates = this.properties.rateLimit();
+		double logsPerSecond = (settings.logsPerSecond() != null) ? settings.logsPerSecond() : rates.logsPerSecond();
+		double requestsPerSecond = (settings.requestsPerSecond() != null) ? settings.requestsPerSecond()
+				: rates.requestsPerSecond();
+		int concurrency = (settings.concurrency() != null) ? settings.concurrency() : this.properties.concurrency();
+		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(rate(logsPerSecond),
+				rate(requestsPerSecond), new AdaptiveConcurrencyLimit(concurrency, 1,
+						Math.max(concurrency, this.properties.maxConcurrency()), this.properties.adaptiveConcurrency(),
+						System::nanoTime)));
+	}
+
+	/** The run's prices: the shipped catalog with the run's own price file over it, or {@code process}'s. */
+	PriceCatalog priceCatalog(long jobExecutionId, RunSettings settings, PriceCatalog process) {
+		if (settings.pricesFile() == null) {
+			return process;
+		}
+		return this.priceCatalogs.computeIfAbsent(jobExecutionId, id -> PriceCatalog.load(settings.pricesFile()));
 	}
 
 	/** The run's dry-run output; partitions must not close it (the end of the run does). */
@@ -96,6 +116,7 @@ class RunResources {
 		this.claims.remove(jobExecutionId);
 		this.serverAnswered.remove(jobExecutionId);
 		this.retryWaits.remove(jobExecutionId);
+		this.priceCatalogs.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();
