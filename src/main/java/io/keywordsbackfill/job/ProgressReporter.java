@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.ChunkListener;
@@ -196,6 +197,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		Tracker tracker = current();
 		if (tracker != null) {
 			tracker.delivered = stats.find(tracker.step.getId()).orElse(null);
+			tracker.lastBytesRead = Math.max(tracker.lastBytesRead, bytesRead(tracker));
 		}
 	}
 
@@ -208,8 +210,10 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		tracker.delivered = stats.find(stepExecution.getId()).orElse(tracker.delivered);
 		synchronized (this) {
 			finished.merge(stepExecution.getJobExecutionId(), snapshot(tracker), Snapshot::plus);
-			finishedBytesHere.merge(stepExecution.getJobExecutionId(), bytesHere(tracker), Long::sum);
-			finishedBytes.merge(stepExecution.getJobExecutionId(), bytesRead(tracker), Long::sum);
+			long read = finishedBytes(stepExecution, tracker);
+			finishedBytes.merge(stepExecution.getJobExecutionId(), read, Long::sum);
+			finishedBytesHere.merge(stepExecution.getJobExecutionId(), Math.max(0, read - tracker.baselineBytes),
+					Long::sum);
 			trackers.remove(stepExecution.getId());
 		}
 		return null;
@@ -330,17 +334,37 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	private Snapshot ofRun(long run, Snapshot total, long planned, Instant started) {
 		long here = finishedBytesHere.getOrDefault(run, 0L);
 		long read = finishedBytes.getOrDefault(run, 0L);
+		boolean running = false;
 		for (Tracker tracker : trackers.values()) {
 			if (tracker.step.getJobExecutionId() == run) {
 				here += bytesHere(tracker);
 				read += bytesRead(tracker);
+				running = true;
 			}
 		}
 		double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
 		long left = Math.max(0, planned - read);
-		Duration eta = (seconds > 0 && here > 0) ? Duration.ofSeconds(Math.round(left / (here / seconds))) : null;
+		// no time left to tell once no partition runs: the run has ended (or failed)
+		Duration eta = (running && seconds > 0 && here > 0) ? Duration.ofSeconds(Math.round(left / (here / seconds)))
+				: null;
 		return new Snapshot(total.read(), Math.min(read, planned), planned, total.elapsed(), eta,
 				total.sent(), total.alreadySent(), total.rejected(), total.outsideWindow());
+	}
+
+	/**
+	 * What a partition that has ended read: all of it when it completed (its reader, closed by now, may no longer
+	 * tell), else as much as was last seen.
+	 */
+	private static long finishedBytes(StepExecution step, Tracker tracker) {
+		if (step.getStatus() == BatchStatus.COMPLETED) {
+			try {
+				return Partition.from(step.getExecutionContext()).plannedBytes();
+			}
+			catch (RuntimeException ex) {
+				// not a partition of the import (tests), or its file is gone: what was seen
+			}
+		}
+		return Math.max(tracker.lastBytesRead, bytesRead(tracker));
 	}
 
 	/** What a partition has read, from the start of its part (0 until its reader tells). */
@@ -555,6 +579,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		volatile ChunkStats delivered;
 
 		volatile long itemsRead;
+
+		/** The most its reader told it had read, as of the last chunk. */
+		volatile long lastBytesRead;
 
 		Instant lastDraw;
 
