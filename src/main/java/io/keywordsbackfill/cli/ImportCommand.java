@@ -265,42 +265,67 @@ class ImportCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * On SIGTERM or Ctrl-C: ask the job to stop after its current chunk, wait for it to end (the main thread
-	 * prints the summary), close the context so the database is left clean, and exit 4.
+	 * On SIGTERM or Ctrl-C: ask the job to stop after its current chunk (or its retry wait), wait for it to end
+	 * (the main thread prints the summary), close the context so the database is left clean, and exit 4. The
+	 * signals are handled directly ({@link StopSignals}), so the database stays open until then; a shutdown hook
+	 * does the same where they cannot be.
 	 */
 	static final class GracefulStop {
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
-		private final Thread hook;
+		private final ImportLauncher launcher;
+
+		private final CommandLineEntryPoint.ApplicationContextHolder context;
 
 		private volatile int exitCode = ExitCodes.STOPPED;
 
+		private StopSignals signals;
+
+		private Thread hook;
 
 		private GracefulStop(ImportLauncher launcher, CommandLineEntryPoint.ApplicationContextHolder context) {
-			this.hook = new Thread(() -> {
-				if (launcher.stopCurrent()) {
-					try {
-						done.await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-					context.close();
-					Runtime.getRuntime().halt(exitCode);
-				}
-			}, "graceful-stop");
+			this.launcher = launcher;
+			this.context = context;
 		}
 
 		static GracefulStop install(ImportLauncher launcher, CommandLineEntryPoint.ApplicationContextHolder context) {
 			GracefulStop stop = new GracefulStop(launcher, context);
-			Runtime.getRuntime().addShutdownHook(stop.hook);
+			stop.signals = StopSignals.install(stop::onSignal, "graceful-stop");
+			if (stop.signals == null) {
+				stop.hook = new Thread(stop::stopRun, "graceful-stop");
+				Runtime.getRuntime().addShutdownHook(stop.hook);
+			}
 			return stop;
+		}
+
+		private void onSignal(int signal) {
+			stopRun();
+			// nothing was running (yet, or any more): end as the signal would have
+			System.exit(128 + signal);
+		}
+
+		/** Stops the running import and, once it has ended, the process; returns when none was running. */
+		private void stopRun() {
+			if (launcher.stopCurrent()) {
+				try {
+					done.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				context.close();
+				Runtime.getRuntime().halt(exitCode);
+			}
 		}
 
 		void finished(int exitCode) {
 			this.exitCode = exitCode;
 			done.countDown();
+			if (signals != null) {
+				signals.uninstall();
+				return;
+			}
 			try {
 				Runtime.getRuntime().removeShutdownHook(hook);
 			}

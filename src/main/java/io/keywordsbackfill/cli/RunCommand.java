@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,9 @@ class RunCommand implements Callable<Integer> {
 	/** How long the job lock lasts without renewal; renewed every third of it while the run lasts. */
 	static final Duration LEASE = Duration.ofMinutes(5);
 
+	/** {@code backfill.max-concurrency} when not set. */
+	private static final int MAX_CONCURRENCY_DEFAULT = 32;
+
 	@ParentCommand
 	BackfillCommand parent;
 
@@ -65,7 +69,7 @@ class RunCommand implements Callable<Integer> {
 	public Integer call() throws Exception {
 		JobDefinition definition = load(file);
 		LocalDate logicalDate = logicalDate(definition);
-		applyDestination(definition, parent.context);
+		sizeFor(List.of(definition), parent.context);
 		run.prepare(parent.context);
 		JdbcJobLock lock = new JdbcJobLock(parent.context.bean(DataSource.class), Clock.systemUTC(),
 				JdbcJobLock.processOwner());
@@ -107,24 +111,15 @@ class RunCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Sets the definition's destination options and price file as the process's properties: they are
-	 * Spring properties, which this command can set because it runs one definition.
+	 * Sizes the process's delivery threads and connections for the definitions it runs: a definition's
+	 * {@code destination.concurrency} (up to 64) may start above {@code backfill.max-concurrency} (default 32).
+	 * Everything else a definition sets travels with its runs (see {@link DefinitionRuns}).
 	 */
-	static void applyDestination(JobDefinition definition, CommandLineEntryPoint.ApplicationContextHolder context) {
-		JobDefinition.Destination destination = definition.destination();
-		context.property("keywordsai.max-batch-logs", Integer.toString(destination.maxBatchLogs()));
-		context.property("backfill.concurrency", Integer.toString(destination.concurrency()));
-		context.property("backfill.max-concurrency", Integer.toString(Math.max(32, destination.concurrency())));
-		if (destination.rateLimit() != null && destination.rateLimit().logsPerSecond() != null) {
-			context.property("backfill.rate-limit.logs-per-second", destination.rateLimit().logsPerSecond().toString());
-		}
-		if (destination.rateLimit() != null && destination.rateLimit().requestsPerSecond() != null) {
-			context.property("backfill.rate-limit.requests-per-second",
-					destination.rateLimit().requestsPerSecond().toString());
-		}
-		if (definition.pricing().pricesFile() != null) {
-			context.property("backfill.prices-file",
-					definition.baseDirectory().resolve(definition.pricing().pricesFile()).toString());
+	static void sizeFor(List<JobDefinition> definitions, CommandLineEntryPoint.ApplicationContextHolder context) {
+		int concurrency = definitions.stream().mapToInt((definition) -> definition.destination().concurrency()).max()
+			.orElse(0);
+		if (concurrency > MAX_CONCURRENCY_DEFAULT) {
+			context.property("backfill.max-concurrency", Integer.toString(concurrency));
 		}
 	}
 
@@ -170,7 +165,8 @@ class RunCommand implements Callable<Integer> {
 				out.print(StatusRenderer.detail(summary));
 				out.flush();
 				if (result.status() == ScheduledRunResult.Status.FAILED) {
-					err.println("error: " + night + " failed" + (result.message() == null ? "" : ": " + result.message()));
+					err.println("error: " + night + " failed"
+							+ (result.message() == null ? "" : ": " + RunReport.firstLine(result.message())));
 					return ExitCodes.FAILED;
 				}
 				return RunReport.exitCode(BatchStatus.valueOf(summary.status()), summary);

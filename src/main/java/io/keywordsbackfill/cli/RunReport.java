@@ -37,9 +37,18 @@ final class RunReport {
 				RunSummary summary = context.bean(RunQueries.class).find(id).orElseThrow();
 				out.print(StatusRenderer.detail(summary));
 				out.flush();
+				if (outcome.execution().getStatus() == BatchStatus.FAILED && summary.exitMessage() != null) {
+					err.println("error: " + firstLine(summary.exitMessage()));
+				}
 				return exitCode(outcome.execution().getStatus(), summary);
 			}
 		}
+	}
+
+	/** The first line of a run's error: its cause (what follows is Spring Batch's detail, traces included). */
+	static String firstLine(String message) {
+		int end = message.indexOf('\n');
+		return (end < 0 ? message : message.substring(0, end)).strip();
 	}
 
 	static int exitCode(BatchStatus status, RunSummary summary) {

@@ -76,6 +76,7 @@ class ScheduleCommand implements Callable<Integer> {
 		Duration interval = interval();
 		List<JobDefinition> definitions = load();
 		parent.context.property("backfill.progress", "log");
+		RunCommand.sizeFor(definitions, parent.context);
 		if (!parent.context.bean(KeywordsAiProperties.class).hasApiKey()) {
 			throw new UsageException("KEYWORDSAI_API_KEY is not set (schedule always sends)");
 		}
@@ -104,7 +105,7 @@ class ScheduleCommand implements Callable<Integer> {
 		}
 		ScheduleRunner runner = new ScheduleRunner(scheduler, interval);
 		CountDownLatch finished = new CountDownLatch(1);
-		Thread hook = new Thread(() -> {
+		Runnable stop = () -> {
 			log.warn("Stopping: no new night starts; running imports stop after their current chunk");
 			runner.stop();
 			launcher.stopCurrent();
@@ -116,8 +117,11 @@ class ScheduleCommand implements Callable<Integer> {
 			}
 			parent.context.close();
 			Runtime.getRuntime().halt(ExitCodes.COMPLETED);
-		}, "schedule-stop");
-		Runtime.getRuntime().addShutdownHook(hook);
+		};
+		// the signals themselves, not a shutdown hook, so the database stays open until the imports have stopped
+		if (StopSignals.install((signal) -> stop.run(), "schedule-stop") == null) {
+			Runtime.getRuntime().addShutdownHook(new Thread(stop, "schedule-stop"));
+		}
 		try {
 			runner.run();
 			awaitRuns(executor);

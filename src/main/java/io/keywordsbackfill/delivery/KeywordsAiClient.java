@@ -1,12 +1,18 @@
 package io.keywordsbackfill.delivery;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.net.ssl.SSLException;
 
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
@@ -19,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.keywordsbackfill.record.SecretRedactor;
 
 /**
  * Sends batches to Keywords AI's {@code POST /request-logs/batch/create}. Thread-safe: one instance serves
@@ -36,6 +44,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>408, 425, 429 and 5xx other than 501/505, connection failures and timeouts: retried per the
  * {@link RetryPolicy}, at least as long as the server's {@code Retry-After} header or {@code retry_after} body
  * field asks, until its budget runs out ({@link TransientDeliveryException}).</li>
+ * <li>A connection that cannot be made (refused, unknown host, TLS failure) before the server has answered any
+ * request of the run: {@link FatalDeliveryException} naming the URL after {@value RetryPolicy#FIRST_CONTACT_ATTEMPTS}
+ * quick attempts, as a wrong base URL or a server that is not there would otherwise be retried for the whole
+ * budget. Once it has answered, a failed connection is a server gone away for a while, retried as above.</li>
  * <li>401, 403 (rejected key), 404 (wrong base URL), redirects and every other status:
  * {@link FatalDeliveryException} at once.</li>
  * </ul>
@@ -68,6 +80,9 @@ public final class KeywordsAiClient implements LogSink {
 
 	private final String userAgent;
 
+	/** Whether the server has answered a request of the run (shared by the run's clients). */
+	private final AtomicBoolean serverAnswered;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	/**
@@ -80,6 +95,16 @@ public final class KeywordsAiClient implements LogSink {
 	 */
 	public KeywordsAiClient(KeywordsAiProperties properties, OkHttpClient http, RetryPolicy retryPolicy,
 			DeliveryEvents events) {
+		this(properties, http, retryPolicy, events, new AtomicBoolean());
+	}
+
+	/**
+	 * @param serverAnswered whether the server has answered a request of this run yet; the clients of one run
+	 * share it, so that a partition starting late does not take a server gone away for a wrong URL
+	 * @see #KeywordsAiClient(KeywordsAiProperties, OkHttpClient, RetryPolicy, DeliveryEvents)
+	 */
+	public KeywordsAiClient(KeywordsAiProperties properties, OkHttpClient http, RetryPolicy retryPolicy,
+			DeliveryEvents events, AtomicBoolean serverAnswered) {
 		if (!properties.hasApiKey()) {
 			throw new IllegalArgumentException("No Keywords AI API key: set KEYWORDSAI_API_KEY (or use a dry run)");
 		}
@@ -101,6 +126,7 @@ public final class KeywordsAiClient implements LogSink {
 		this.retryPolicy = retryPolicy;
 		this.events = events;
 		this.userAgent = "keywords-backfill/" + version();
+		this.serverAnswered = serverAnswered;
 	}
 
 	/** A client with the properties' timeouts; without a shared one, a pool of its own. */
@@ -156,6 +182,7 @@ public final class KeywordsAiClient implements LogSink {
 			.post(BatchBody.requestBody(batch, JSON))
 			.build();
 		RetryPolicy.Attempts attempts = retryPolicy.start();
+		int unreachable = 0;
 		while (true) {
 			String reason;
 			String failure;
@@ -164,6 +191,7 @@ public final class KeywordsAiClient implements LogSink {
 			long started = System.nanoTime();
 			try (Response response = http.newCall(request).execute()) {
 				byte[] body = response.body().bytes();
+				serverAnswered.set(true);
 				events.requestCompleted(response.code(), Duration.ofNanos(System.nanoTime() - started));
 				Answer answer = new Answer(response.code(), response.message(), response.header("Location"),
 						response.header("Retry-After"), body);
@@ -184,6 +212,12 @@ public final class KeywordsAiClient implements LogSink {
 				reason = ex.getClass().getSimpleName();
 				failure = reason + ((ex.getMessage() != null) ? ": " + safe(ex.getMessage()) : "");
 				error = ex;
+				if (!serverAnswered.get() && cannotConnect(ex)
+						&& ++unreachable >= RetryPolicy.FIRST_CONTACT_ATTEMPTS) {
+					throw new FatalDeliveryException(0, "Cannot reach Keywords AI at " + endpointForHumans() + " ("
+							+ failure + ") after " + unreachable + " attempts, and it has not answered this run: check "
+							+ "KEYWORDSAI_BASE_URL and the network");
+				}
 			}
 			Duration wait = attempts.nextWait(failure, serverWait, error);
 			events.retryScheduled(reason, wait);
@@ -193,13 +227,26 @@ public final class KeywordsAiClient implements LogSink {
 		}
 	}
 
+	/** A connection that could not be made at all, as opposed to one that broke or timed out. */
+	private static boolean cannotConnect(IOException ex) {
+		for (Throwable t = ex; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
+			if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+					|| t instanceof SSLException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private FatalDeliveryException fatal(Answer answer) {
 		int code = answer.code();
 		String said = answer.serverMessage();
 		String suffix = (said != null) ? "; the server said: " + said : "";
 		if (code == 401 || code == 403) {
-			return new FatalDeliveryException(code, "Keywords AI refused the API key (HTTP " + answer.status()
-					+ "): check KEYWORDSAI_API_KEY" + suffix);
+			// one line that a user reads without a stack trace: what happened, what the server said, what to do
+			String serverSaid = (said != null) ? ": " + said.replaceAll("[.\\s]+$", "") : "";
+			return new FatalDeliveryException(code,
+					"Keywords AI rejected the API key (" + code + ")" + serverSaid + ". Check KEYWORDSAI_API_KEY.");
 		}
 		if (code == 404) {
 			return new FatalDeliveryException(code, "Keywords AI has no batch endpoint at POST " + endpointForHumans()
@@ -253,9 +300,9 @@ public final class KeywordsAiClient implements LogSink {
 		return LogResult.rejected(code, safe((reason != null) ? reason : node.toString()));
 	}
 
-	/** Server or error text made safe to store and print: key masked, one line, bounded. */
+	/** Server or error text made safe to store and print: secrets masked (not words), one line, bounded. */
 	String safe(String text) {
-		String masked = text.replace(apiKey, "****").replaceAll("\\s+", " ").strip();
+		String masked = SecretRedactor.redact(text, apiKey).replaceAll("\\s+", " ").strip();
 		return (masked.length() > MAX_MESSAGE_CHARS) ? masked.substring(0, MAX_MESSAGE_CHARS) + "…" : masked;
 	}
 

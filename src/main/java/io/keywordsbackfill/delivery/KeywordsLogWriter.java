@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -166,6 +167,10 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		List<String> claimed = claim(logs, repeats, delivered);
 		try {
 			deliver(chunk.size(), logs, laterCopies, delivered, repeats, outsideWindow);
+		}
+		catch (DeliveryStoppedException ex) {
+			// what Spring Batch takes for a stop: the step ends STOPPED (restartable), not FAILED
+			throw new JobInterruptedException(ex.getMessage());
 		}
 		finally {
 			claimed.forEach(this.claims::remove);
@@ -357,8 +362,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 			catch (ExecutionException ex) {
 				Exception cause = ex.getCause() instanceof Exception e ? e : ex;
-				// A fatal failure (bad key) explains the run better than a transient one.
-				if (failure == null || cause instanceof FatalDeliveryException) {
+				// A fatal failure (bad key) explains the run better than a stop, and a stop better than a transient one.
+				if (failure == null || cause instanceof FatalDeliveryException
+						|| (cause instanceof DeliveryStoppedException && !(failure instanceof FatalDeliveryException))) {
 					failure = cause;
 				}
 			}

@@ -20,6 +20,12 @@ import java.util.function.LongSupplier;
  */
 public final class RetryPolicy {
 
+	/**
+	 * Attempts that may fail to connect before a server has answered any request of the run; then the URL is
+	 * taken to be wrong (or the server absent) and the run stops, instead of retrying for the whole budget.
+	 */
+	public static final int FIRST_CONTACT_ATTEMPTS = 3;
+
 	private final KeywordsAiProperties.Retry settings;
 
 	private final Sleeper sleeper;
@@ -48,7 +54,12 @@ public final class RetryPolicy {
 
 	/** A policy that really sleeps, with a thread-local random source and the system clocks. */
 	public static RetryPolicy of(KeywordsAiProperties.Retry settings) {
-		return new RetryPolicy(settings, Sleeper.THREAD, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime,
+		return of(settings, Sleeper.THREAD);
+	}
+
+	/** A policy that waits with {@code sleeper} (a run's {@link StoppableSleeper}), with the system clocks. */
+	public static RetryPolicy of(KeywordsAiProperties.Retry settings, Sleeper sleeper) {
+		return new RetryPolicy(settings, sleeper, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime,
 				Clock.systemUTC());
 	}
 

@@ -48,11 +48,11 @@ import io.keywordsbackfill.status.RunQueries;
  * and never counts as completed here, so it does not hide files or nights from a real run. A file a completed
  * night read is not read again by a later night, whatever the window then.
  * <p>
- * What a definition sets per run: inputs, mapping and pricing policies, the import window. Its
- * {@code destination} options and {@code pricing.prices-file} are process-wide Spring properties
- * ({@code keywordsai.max-batch-logs}, {@code backfill.concurrency}, {@code backfill.rate-limit.*},
- * {@code backfill.prices-file}), which the {@code run} command sets from the one definition it runs; under
- * {@code schedule} they come from the process's configuration, whatever each definition says.
+ * Every field of a definition that shapes a run becomes a parameter of the run here, and nowhere else, so
+ * {@code run} and {@code schedule} (both launch through this class) run a definition alike: inputs, mapping and
+ * pricing policies, the import window, and its {@code destination} and {@code pricing.prices-file}
+ * ({@link RunSettings}, over the process's {@code keywordsai.max-batch-logs}, {@code backfill.concurrency},
+ * {@code backfill.rate-limit.*} and {@code backfill.prices-file}).
  */
 @Service
 public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLedger {
@@ -221,7 +221,16 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 			.add(new ImportParameters.Input(input.format().id(), options(input), inputFiles)));
 		return new ImportParameters(inputs, null, definition.pricing().exportedCost(),
 				definition.pricing().unpricedModel(), definition.name(), logicalDate, false, null, false, null,
-				definition.window());
+				definition.window(), settings(definition));
+	}
+
+	static RunSettings settings(JobDefinition definition) {
+		JobDefinition.Destination destination = definition.destination();
+		JobDefinition.RateLimit rate = destination.rateLimit();
+		Path prices = definition.pricing().pricesFile();
+		return new RunSettings(destination.maxBatchLogs(), destination.concurrency(),
+				rate == null ? null : rate.logsPerSecond(), rate == null ? null : rate.requestsPerSecond(),
+				prices == null ? null : definition.baseDirectory().resolve(prices).toAbsolutePath().normalize());
 	}
 
 	static InputOptions options(InputDefinition input) {

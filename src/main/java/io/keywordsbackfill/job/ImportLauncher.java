@@ -45,13 +45,16 @@ public class ImportLauncher {
 
 	private final FingerprintCache fingerprints;
 
+	private final RunResources resources;
+
 	public ImportLauncher(JobOperator jobOperator, JobRepository jobRepository, Job importJob, RunOwners owners,
-			FingerprintCache fingerprints) {
+			FingerprintCache fingerprints, RunResources resources) {
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.importJob = importJob;
 		this.owners = owners;
 		this.fingerprints = fingerprints;
+		this.resources = resources;
 	}
 
 	/**
@@ -162,6 +165,8 @@ public class ImportLauncher {
 			try {
 				log.warn("Stopping run {} after the current chunk", execution.getId());
 				stopping |= jobOperator.stop(execution);
+				// a chunk waiting to retry a request would otherwise end only when the wait does
+				resources.stop(execution.getId());
 			}
 			catch (Exception ex) {
 				log.warn("Could not stop run {}: {}", execution.getId(), ex.getMessage());

@@ -42,10 +42,12 @@ import io.keywordsbackfill.source.SourceFile;
  * @param resend ignore the ledger
  * @param runId a distinct value to force a new run of the same files, or null
  * @param window only logs whose timestamp is inside it are sent; {@link ImportWindow#NONE} (or null) for all
+ * @param settings a job definition's delivery and pricing settings; {@link RunSettings#NONE} (or null) for the
+ * process's configuration
  */
 public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, ExportedCostPolicy exportedCost,
 		UnpricedModelPolicy unpricedModel, String definition, LocalDate logicalDate, boolean dryRun, Path dryRunOut,
-		boolean resend, String runId, ImportWindow window) {
+		boolean resend, String runId, ImportWindow window, RunSettings settings) {
 
 	public static final String DEFINITION = "definition";
 
@@ -76,9 +78,18 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 		exportedCost = exportedCost == null ? ExportedCostPolicy.FILL_MISSING : exportedCost;
 		unpricedModel = unpricedModel == null ? UnpricedModelPolicy.SEND_WITHOUT_COST : unpricedModel;
 		window = window == null ? ImportWindow.NONE : window;
+		settings = settings == null ? RunSettings.NONE : settings;
 		if (inputs.isEmpty() && logicalDate == null) {
 			throw new IllegalArgumentException("an import needs at least one file");
 		}
+	}
+
+	/** Parameters with the process's delivery and pricing configuration ({@link RunSettings#NONE}). */
+	public ImportParameters(List<Input> inputs, Instant batchCompletedAt, ExportedCostPolicy exportedCost,
+			UnpricedModelPolicy unpricedModel, String definition, LocalDate logicalDate, boolean dryRun, Path dryRunOut,
+			boolean resend, String runId, ImportWindow window) {
+		this(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate, dryRun, dryRunOut, resend,
+				runId, window, RunSettings.NONE);
 	}
 
 	/**
@@ -125,32 +136,37 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 
 	public ImportParameters withDryRun(Path out) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				true, out, resend, runId, window);
+				true, out, resend, runId, window, settings);
 	}
 
 	public ImportParameters withRunId(String id) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				dryRun, dryRunOut, resend, id, window);
+				dryRun, dryRunOut, resend, id, window, settings);
 	}
 
 	public ImportParameters withResend() {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				dryRun, dryRunOut, true, runId, window);
+				dryRun, dryRunOut, true, runId, window, settings);
 	}
 
 	public ImportParameters withPricing(ExportedCostPolicy cost, UnpricedModelPolicy unpriced) {
 		return new ImportParameters(inputs, batchCompletedAt, cost, unpriced, definition, logicalDate, dryRun,
-				dryRunOut, resend, runId, window);
+				dryRunOut, resend, runId, window, settings);
 	}
 
 	public ImportParameters withDefinition(String name, LocalDate date) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, name, date, dryRun,
-				dryRunOut, resend, runId, window);
+				dryRunOut, resend, runId, window, settings);
 	}
 
 	public ImportParameters withWindow(ImportWindow importWindow) {
 		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
-				dryRun, dryRunOut, resend, runId, importWindow);
+				dryRun, dryRunOut, resend, runId, importWindow, settings);
+	}
+
+	public ImportParameters withSettings(RunSettings runSettings) {
+		return new ImportParameters(inputs, batchCompletedAt, exportedCost, unpricedModel, definition, logicalDate,
+				dryRun, dryRunOut, resend, runId, window, runSettings);
 	}
 
 	/** All files of all inputs. */
@@ -210,7 +226,19 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 		if (window.before() != null) {
 			builder.addString(WINDOW_BEFORE, window.before().toString());
 		}
+		// how to deliver, not what: the same night under a changed destination is the same night
+		addSetting(builder, RunSettings.MAX_BATCH_LOGS, settings.maxBatchLogs());
+		addSetting(builder, RunSettings.CONCURRENCY, settings.concurrency());
+		addSetting(builder, RunSettings.LOGS_PER_SECOND, settings.logsPerSecond());
+		addSetting(builder, RunSettings.REQUESTS_PER_SECOND, settings.requestsPerSecond());
+		addSetting(builder, RunSettings.PRICES_FILE, settings.pricesFile());
 		return builder.toJobParameters();
+	}
+
+	private static void addSetting(JobParametersBuilder builder, String name, Object value) {
+		if (value != null) {
+			builder.addString(name, value.toString(), false);
+		}
 	}
 
 	private static void add(JobParametersBuilder builder, String prefix, SourceFile file, boolean identifying) {
@@ -249,7 +277,18 @@ public record ImportParameters(List<Input> inputs, Instant batchCompletedAt, Exp
 				params.get(DEFINITION), date == null ? null : LocalDate.parse(date),
 				Boolean.parseBoolean(params.get(DRY_RUN)), path(params.get(DRY_RUN_OUT)),
 				Boolean.parseBoolean(params.get(RESEND)), params.get(RUN_ID),
-				new ImportWindow(instant(params.get(WINDOW_SINCE)), instant(params.get(WINDOW_BEFORE))));
+				new ImportWindow(instant(params.get(WINDOW_SINCE)), instant(params.get(WINDOW_BEFORE))),
+				new RunSettings(integer(params.get(RunSettings.MAX_BATCH_LOGS)), integer(params.get(RunSettings.CONCURRENCY)),
+						decimal(params.get(RunSettings.LOGS_PER_SECOND)),
+						decimal(params.get(RunSettings.REQUESTS_PER_SECOND)), path(params.get(RunSettings.PRICES_FILE))));
+	}
+
+	private static Integer integer(String value) {
+		return value == null ? null : Integer.valueOf(value);
+	}
+
+	private static Double decimal(String value) {
+		return value == null ? null : Double.valueOf(value);
 	}
 
 	private static SourceFile file(Map<String, String> params, String prefix) {

@@ -1,5 +1,8 @@
 package io.keywordsbackfill.job;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +85,27 @@ record Partition(String format, String options, List<Member> files, FileRange ra
 			context.putString("partition.errorsOfSha256", errorsOf.fingerprint());
 		}
 		return context;
+	}
+
+	/**
+	 * The bytes this partition reads: its range, or its files' sizes now (what a reader's
+	 * {@link io.keywordsbackfill.source.ProgressAware#bytesTotal} counts).
+	 * @throws UncheckedIOException when a file cannot be read
+	 */
+	long plannedBytes() {
+		if (range.endOffset() >= 0) {
+			return range.endOffset() - range.startOffset();
+		}
+		long bytes = 0;
+		for (Member member : files) {
+			try {
+				bytes += Files.size(member.file().path());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return bytes - range.startOffset();
 	}
 
 	static Partition from(ExecutionContext context) {

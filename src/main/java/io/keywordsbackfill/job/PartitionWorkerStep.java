@@ -85,7 +85,7 @@ final class PartitionWorkerStep implements Step {
 			.<SourceItem, ProcessedItem>chunk(this.parts.properties().chunkSize())
 			.transactionManager(this.parts.transactionManager())
 			.reader(reader)
-			.processor(processor(params, partition))
+			.processor(processor(params, partition, stepExecution.getJobExecutionId()))
 			.writer(writer(params, stepExecution))
 			.listener(this.parts.stepStatsListener())
 			.listener(this.parts.progressReporter())
@@ -142,7 +142,7 @@ final class PartitionWorkerStep implements Step {
 		};
 	}
 
-	private SourceItemProcessor processor(ImportParameters params, Partition partition) {
+	private SourceItemProcessor processor(ImportParameters params, Partition partition, long jobExecutionId) {
 		MappingOptions options = new MappingOptions(params.batchCompletedAt(), params.exportedCost(),
 				params.unpricedModel());
 		if (params.batchCompletedAt() == null && partition.errorsOf() != null) {
@@ -152,23 +152,28 @@ final class PartitionWorkerStep implements Step {
 		}
 		// the window applies to the time a log is sent with, the fallback time included
 		return new SourceItemProcessor(
-				new KeywordsLogMapper(this.parts.priceCatalog(), options.withWindow(params.window())));
+				new KeywordsLogMapper(this.parts.runResources().priceCatalog(jobExecutionId, params.settings(),
+						this.parts.priceCatalog()), options.withWindow(params.window())));
 	}
 
 	private KeywordsLogWriter writer(ImportParameters params, StepExecution stepExecution) {
 		RunResources runResources = this.parts.runResources();
 		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
 		// The run's throttle is shared by its partitions; counters and events are this partition's.
-		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
+		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId(), params.settings());
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
 		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
 				ImportJobConfiguration.JOB_NAME);
 		LogSink logSink = params.dryRun() ? runResources.dryRunSink(stepExecution.getJobExecutionId(), params.dryRunOut())
-				: new KeywordsAiClient(keywordsAi, this.parts.http().client(), RetryPolicy.of(keywordsAi.retry()),
-						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())));
+				: new KeywordsAiClient(keywordsAi, this.parts.http().client(),
+						RetryPolicy.of(keywordsAi.retry(), runResources.retryWaits(stepExecution.getJobExecutionId())),
+						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())),
+						runResources.serverAnswered(stepExecution.getJobExecutionId()));
 		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		DeliveryOptions options = new DeliveryOptions(keywordsAi.maxBatchLogs(), keywordsAi.maxBatchBytes().toBytes(),
+		int maxBatchLogs = (params.settings().maxBatchLogs() != null) ? params.settings().maxBatchLogs()
+				: keywordsAi.maxBatchLogs();
+		DeliveryOptions options = new DeliveryOptions(maxBatchLogs, keywordsAi.maxBatchBytes().toBytes(),
 				params.dryRun(), params.resend(),
 				this.parts.properties().inDoubt() == BackfillProperties.InDoubt.RESEND);
 		return new KeywordsLogWriter(this.parts.ledger(), this.parts.pending(), this.parts.rejects(), this.parts.stats(),

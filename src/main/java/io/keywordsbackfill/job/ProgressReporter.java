@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.listener.ItemReadListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -45,7 +47,9 @@ import io.keywordsbackfill.source.ProgressAware;
  * Records read and their rate are counted as they are read. Bytes, percentage and ETA come
  * from the reader only when it is {@link ProgressAware}; otherwise they are left out rather than guessed. Sent,
  * already sent, rejected and outside the import window are the step's statistics as of the last chunk (delivery
- * counts them per chunk). The ETA assumes the rest of the files goes at the byte rate of this execution so far.
+ * counts them per chunk). The percentage is of the bytes of all the run's partitions, those not started yet
+ * included, and the ETA assumes the rest goes at the run's byte rate so far (all partitions together): with
+ * more partitions than run at once, the partitions running at some moment are not the run.
  */
 @Component
 class ProgressReporter implements StepExecutionListener, ChunkListener<SourceItem, ProcessedItem>,
@@ -87,6 +91,15 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 	/** When each run's first partition started: its rate is over the whole run, not over one partition. */
 	private final Map<Long, Instant> runStarted = new ConcurrentHashMap<>();
 
+	/** The bytes all partitions of each run read, or -1 when they cannot be told. */
+	private final Map<Long, Long> plannedBytes = new ConcurrentHashMap<>();
+
+	/** Bytes the finished partitions of each run read in this execution (not before a restart). */
+	private final Map<Long, Long> finishedBytesHere = new ConcurrentHashMap<>();
+
+	/** Bytes the finished partitions of each run read, a restart's earlier part included. */
+	private final Map<Long, Long> finishedBytes = new ConcurrentHashMap<>();
+
 	private ScheduledExecutorService ticker;
 
 	@Autowired
@@ -121,6 +134,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		trackers.put(stepExecution.getId(), tracker);
 		long run = stepExecution.getJobExecutionId();
 		runStarted.putIfAbsent(run, tracker.started);
+		plannedBytes.computeIfAbsent(run, id -> plannedBytes(stepExecution.getJobExecution()));
 		if (scheduled) {
 			Duration period = (terminal != null) ? LIVE_PERIOD : logInterval;
 			schedules.computeIfAbsent(run, id -> ticker().scheduleAtFixedRate(() -> tickRun(id), period.toMillis(),
@@ -183,6 +197,7 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		Tracker tracker = current();
 		if (tracker != null) {
 			tracker.delivered = stats.find(tracker.step.getId()).orElse(null);
+			tracker.lastBytesRead = Math.max(tracker.lastBytesRead, bytesRead(tracker));
 		}
 	}
 
@@ -195,6 +210,10 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		tracker.delivered = stats.find(stepExecution.getId()).orElse(tracker.delivered);
 		synchronized (this) {
 			finished.merge(stepExecution.getJobExecutionId(), snapshot(tracker), Snapshot::plus);
+			long read = finishedBytes(stepExecution, tracker);
+			finishedBytes.merge(stepExecution.getJobExecutionId(), read, Long::sum);
+			finishedBytesHere.merge(stepExecution.getJobExecutionId(), Math.max(0, read - tracker.baselineBytes),
+					Long::sum);
 			trackers.remove(stepExecution.getId());
 		}
 		return null;
@@ -209,6 +228,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		Snapshot total = runSnapshot(run);
 		finished.remove(run);
 		runStarted.remove(run);
+		plannedBytes.remove(run);
+		finishedBytesHere.remove(run);
+		finishedBytes.remove(run);
 		if (total == null) {
 			return;
 		}
@@ -297,7 +319,85 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 			}
 		}
 		Instant started = runStarted.get(run);
-		return (total == null || started == null) ? total : total.elapsedSince(started, clock.instant());
+		if (total == null || started == null) {
+			return total;
+		}
+		total = total.elapsedSince(started, clock.instant());
+		long planned = plannedBytes.getOrDefault(run, -1L);
+		return (planned > 0) ? ofRun(run, total, planned, started) : total;
+	}
+
+	/**
+	 * The run's bytes and ETA over all its partitions: {@code planned} bytes in all, the rest going at the rate
+	 * at which the run has read bytes so far.
+	 */
+	private Snapshot ofRun(long run, Snapshot total, long planned, Instant started) {
+		long here = finishedBytesHere.getOrDefault(run, 0L);
+		long read = finishedBytes.getOrDefault(run, 0L);
+		boolean running = false;
+		for (Tracker tracker : trackers.values()) {
+			if (tracker.step.getJobExecutionId() == run) {
+				here += bytesHere(tracker);
+				read += bytesRead(tracker);
+				running = true;
+			}
+		}
+		double seconds = Duration.between(started, clock.instant()).toMillis() / 1000.0;
+		long left = Math.max(0, planned - read);
+		// no time left to tell once no partition runs: the run has ended (or failed)
+		Duration eta = (running && seconds > 0 && here > 0) ? Duration.ofSeconds(Math.round(left / (here / seconds)))
+				: null;
+		return new Snapshot(total.read(), Math.min(read, planned), planned, total.elapsed(), eta,
+				total.sent(), total.alreadySent(), total.rejected(), total.outsideWindow());
+	}
+
+	/**
+	 * What a partition that has ended read: all of it when it completed (its reader, closed by now, may no longer
+	 * tell), else as much as was last seen.
+	 */
+	private static long finishedBytes(StepExecution step, Tracker tracker) {
+		if (step.getStatus() == BatchStatus.COMPLETED) {
+			try {
+				return Partition.from(step.getExecutionContext()).plannedBytes();
+			}
+			catch (RuntimeException ex) {
+				// not a partition of the import (tests), or its file is gone: what was seen
+			}
+		}
+		return Math.max(tracker.lastBytesRead, bytesRead(tracker));
+	}
+
+	/** What a partition has read, from the start of its part (0 until its reader tells). */
+	private static long bytesRead(Tracker tracker) {
+		ProgressAware reader = tracker.reader;
+		return (reader != null) ? Math.max(0, reader.bytesRead()) : 0;
+	}
+
+	/** What a partition has read in this execution: from where it started or resumed. */
+	private static long bytesHere(Tracker tracker) {
+		return (tracker.reader != null) ? Math.max(0, bytesRead(tracker) - tracker.baselineBytes) : 0;
+	}
+
+	/**
+	 * What all partitions of a run read: those of its execution, all created (with their contexts) before the
+	 * first of them starts; a restart's holds the partitions that did not complete.
+	 * @return the bytes, or -1 when some cannot be told (a file gone, not a partitioned run)
+	 */
+	static long plannedBytes(JobExecution execution) {
+		long bytes = 0;
+		int partitions = 0;
+		for (StepExecution step : execution.getStepExecutions()) {
+			if (step.getStepName().startsWith(ImportJobConfiguration.PARTITION_STEP_NAME + ":")) {
+				try {
+					bytes += Partition.from(step.getExecutionContext()).plannedBytes();
+				}
+				catch (RuntimeException ex) {
+					return -1;
+				}
+				partitions++;
+			}
+		}
+		return (partitions > 0) ? bytes : -1;
 	}
 
 	private Snapshot snapshot(Tracker tracker) {
@@ -479,6 +579,9 @@ class ProgressReporter implements StepExecutionListener, ChunkListener<SourceIte
 		volatile ChunkStats delivered;
 
 		volatile long itemsRead;
+
+		/** The most its reader told it had read, as of the last chunk. */
+		volatile long lastBytesRead;
 
 		Instant lastDraw;
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
 
@@ -16,6 +17,8 @@ import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
 import io.keywordsbackfill.delivery.Sleeper;
 import io.keywordsbackfill.delivery.SourceCopy;
+import io.keywordsbackfill.delivery.StoppableSleeper;
+import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.source.BatchInputIndexes;
 
 /**
@@ -38,6 +41,12 @@ class RunResources {
 
 	private final Map<Long, ConcurrentMap<String, SourceCopy>> claims = new ConcurrentHashMap<>();
 
+	private final Map<Long, AtomicBoolean> serverAnswered = new ConcurrentHashMap<>();
+
+	private final Map<Long, StoppableSleeper> retryWaits = new ConcurrentHashMap<>();
+
+	private final Map<Long, PriceCatalog> priceCatalogs = new ConcurrentHashMap<>();
+
 	private final PendingDeliveries pending;
 
 	RunResources(BackfillProperties properties, PendingDeliveries pending) {
@@ -58,11 +67,46 @@ class RunResources {
 		return this.claims.computeIfAbsent(jobExecutionId, id -> new ConcurrentHashMap<>());
 	}
 
-	DeliveryThrottle forRun(long jobExecutionId) {
-		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(
-				rate(this.properties.rateLimit().logsPerSecond()), rate(this.properties.rateLimit().requestsPerSecond()),
-				new AdaptiveConcurrencyLimit(this.properties.concurrency(), 1, this.properties.maxConcurrency(),
-						this.properties.adaptiveConcurrency(), System::nanoTime)));
+	/**
+	 * Whether Keywords AI has answered a request of the run: until it has, a connection that cannot be made
+	 * stops the run (see {@link io.keywordsbackfill.delivery.KeywordsAiClient}).
+	 */
+	AtomicBoolean serverAnswered(long jobExecutionId) {
+		return this.serverAnswered.computeIfAbsent(jobExecutionId, id -> new AtomicBoolean());
+	}
+
+	/** The run's retry waits, which {@link #stop} cuts short. */
+	StoppableSleeper retryWaits(long jobExecutionId) {
+		return this.retryWaits.computeIfAbsent(jobExecutionId, id -> new StoppableSleeper());
+	}
+
+	/** Ends the run's retry waits, so that a stop does not wait for them: the chunk ends STOPPED at once. */
+	void stop(long jobExecutionId) {
+		retryWaits(jobExecutionId).stop();
+	}
+
+	/**
+	 * The run's throttle: its rate limits and starting concurrency from {@code settings} where they say, else
+	 * from the process's configuration.
+	 */
+	DeliveryThrottle forRun(long jobExecutionId, RunSettings settings) {
+		BackfillProperties.RateLimit rates = this.properties.rateLimit();
+		double logsPerSecond = (settings.logsPerSecond() != null) ? settings.logsPerSecond() : rates.logsPerSecond();
+		double requestsPerSecond = (settings.requestsPerSecond() != null) ? settings.requestsPerSecond()
+				: rates.requestsPerSecond();
+		int concurrency = (settings.concurrency() != null) ? settings.concurrency() : this.properties.concurrency();
+		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(rate(logsPerSecond),
+				rate(requestsPerSecond), new AdaptiveConcurrencyLimit(concurrency, 1,
+						Math.max(concurrency, this.properties.maxConcurrency()), this.properties.adaptiveConcurrency(),
+						System::nanoTime)));
+	}
+
+	/** The run's prices: the shipped catalog with the run's own price file over it, or {@code process}'s. */
+	PriceCatalog priceCatalog(long jobExecutionId, RunSettings settings, PriceCatalog process) {
+		if (settings.pricesFile() == null) {
+			return process;
+		}
+		return this.priceCatalogs.computeIfAbsent(jobExecutionId, id -> PriceCatalog.load(settings.pricesFile()));
 	}
 
 	/** The run's dry-run output; partitions must not close it (the end of the run does). */
@@ -84,6 +128,9 @@ class RunResources {
 		this.throttles.remove(jobExecutionId);
 		this.inDoubt.remove(jobExecutionId);
 		this.claims.remove(jobExecutionId);
+		this.serverAnswered.remove(jobExecutionId);
+		this.retryWaits.remove(jobExecutionId);
+		this.priceCatalogs.remove(jobExecutionId);
 		DryRunSink sink = this.dryRunSinks.remove(jobExecutionId);
 		if (sink != null) {
 			sink.close();

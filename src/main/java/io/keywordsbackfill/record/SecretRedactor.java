@@ -18,6 +18,11 @@ import java.util.regex.Pattern;
  * {@code [REDACTED]} (without quotes, so a JSON string that holds one stays valid JSON). The bearer token
  * stops at whitespace, a quote or a backslash for the same reason.</li>
  * </ul>
+ * Only secrets are masked, never the words of a message around them: an {@code sk-} key starts a word, a
+ * bearer token looks like a credential (8 or more characters, not a plain lower-case word, so
+ * {@code Bearer token required} stays), and a known secret ({@link #redact(String, String)}) is masked where
+ * it stands as a whole token, not inside a longer word ({@code Invalid API key} stays whole even for a key
+ * {@code k}).
  */
 public final class SecretRedactor {
 
@@ -31,9 +36,15 @@ public final class SecretRedactor {
 	private static final Pattern SECRET_KEY = Pattern
 		.compile("(api[_-]?key|authorization|password|secret|token|customer_credentials)(?![a-z])");
 
-	private static final Pattern SK_KEY = Pattern.compile("sk-[A-Za-z0-9_-]{8,}");
+	private static final Pattern SK_KEY = Pattern.compile("(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{8,}");
 
-	private static final Pattern BEARER = Pattern.compile("(?i)(bearer)\\s+[^\\s\"\\\\]+");
+	private static final Pattern BEARER = Pattern.compile("(?i)(bearer)\\s+([^\\s\"\\\\]+)");
+
+	/** A plain lower-case word: what follows "Bearer" in a message, as opposed to a credential. */
+	private static final Pattern PLAIN_WORD = Pattern.compile("[a-z]+[.,;:!?)]*");
+
+	/** What masks a known secret ({@link #redact(String, String)}). */
+	public static final String MASK = "****";
 
 	private SecretRedactor() {
 	}
@@ -48,7 +59,33 @@ public final class SecretRedactor {
 		}
 		String result = redactSecretKeys(text);
 		result = SK_KEY.matcher(result).replaceAll(REDACTED);
-		return BEARER.matcher(result).replaceAll("$1 " + Matcher.quoteReplacement(REDACTED));
+		return redactBearerTokens(result);
+	}
+
+	/**
+	 * Masks a known secret, such as the configured API key that a server may echo, then redacts as
+	 * {@link #redact(String)} does.
+	 * @param secret the secret; null or blank masks nothing more
+	 * @return the text with the secret as {@value #MASK} wherever it stands as a whole token; null for null
+	 */
+	public static String redact(String text, String secret) {
+		if (text == null || secret == null || secret.isBlank()) {
+			return redact(text);
+		}
+		Pattern whole = Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(secret) + "(?![A-Za-z0-9])");
+		return redact(whole.matcher(text).replaceAll(Matcher.quoteReplacement(MASK)));
+	}
+
+	private static String redactBearerTokens(String text) {
+		Matcher bearer = BEARER.matcher(text);
+		StringBuilder out = new StringBuilder(text.length());
+		while (bearer.find()) {
+			String token = bearer.group(2);
+			boolean credential = token.length() >= 8 && !PLAIN_WORD.matcher(token).matches();
+			bearer.appendReplacement(out, Matcher.quoteReplacement(
+					credential ? bearer.group(1) + " " + REDACTED : bearer.group()));
+		}
+		return bearer.appendTail(out).toString();
 	}
 
 	private static String redactSecretKeys(String text) {

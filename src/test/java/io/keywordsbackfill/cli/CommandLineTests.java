@@ -12,6 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -373,6 +377,44 @@ class CommandLineTests {
 		assertThat(stepEnded.path("job").asString()).isEqualTo("import");
 		assertThat(stepEnded.path("level").asString()).isEqualTo("INFO");
 		assertThat(stepEnded.path("message").asString()).contains("read=11");
+	}
+
+	/**
+	 * A key Keywords AI rejects: one line that says so and what to do, exit 1 (the run failed, restartable once
+	 * the key is fixed), and no stack trace in anything printed or logged. The key is one letter of the
+	 * server's message, which must still read whole.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aRejectedApiKeyIsOneClearLineWithoutAStackTrace(CapturedOutput output) throws Exception {
+		try (MockWebServer server = new MockWebServer()) {
+			server.setDispatcher(new Dispatcher() {
+				@Override
+				public MockResponse dispatch(RecordedRequest request) {
+					return new MockResponse.Builder().code(401)
+						.addHeader("Content-Type", "application/json")
+						.body("{\"detail\":\"Invalid API key\"}")
+						.build();
+				}
+			});
+			server.start();
+			System.setProperty("keywordsai.api-key", "k");
+			System.setProperty("keywordsai.base-url", server.url("/api").toString());
+			try {
+				int exit = run("import", "--format", "chat-log", "sample-data/chat-log", "--no-progress");
+
+				assertThat(exit).as(err.toString()).isEqualTo(ExitCodes.FAILED);
+			}
+			finally {
+				System.clearProperty("keywordsai.base-url");
+			}
+			assertThat(server.getRequestCount()).isPositive();
+		}
+		String line = "Keywords AI rejected the API key (401): Invalid API key. Check KEYWORDSAI_API_KEY.";
+		assertThat(err.toString()).contains("error: " + line);
+		assertThat(out.toString()).contains(line);
+		String everything = out + "\n" + err + "\n" + output.getAll();
+		assertThat(everything).doesNotContain("at io.").doesNotContain("\tat ").doesNotContain("Exception");
 	}
 
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -282,6 +283,70 @@ class KeywordsAiClientTests {
 		assertThat(time.waits).hasSize(14);
 	}
 
+	@Test
+	void failsAtOnceNamingTheUrlWhenTheFirstRequestCannotConnect() throws Exception {
+		MockWebServer closed = new MockWebServer();
+		closed.start();
+		String url = closed.url("/api").toString();
+		closed.close();
+
+		assertThatExceptionOfType(FatalDeliveryException.class)
+			.isThrownBy(() -> client(url, new AtomicBoolean(), Duration.ofMinutes(5)).send(logs(1)))
+			.satisfies((ex) -> {
+				assertThat(ex.getMessage()).startsWith("Cannot reach Keywords AI at " + url
+						+ "/request-logs/batch/create (ConnectException")
+					.contains("after 3 attempts", "KEYWORDSAI_BASE_URL")
+					.doesNotContain(API_KEY);
+			});
+		// three quick attempts, not the 5-minute budget
+		assertThat(time.waits).hasSize(RetryPolicy.FIRST_CONTACT_ATTEMPTS - 1);
+		assertThat(events.retryReasons).containsOnly("ConnectException");
+	}
+
+	/** The clients of one run share whether the server answered: a partition starting later knows it did. */
+	@Test
+	void retriesAServerThatAnsweredThisRunAndThenWentAway() {
+		AtomicBoolean answered = new AtomicBoolean();
+		String url = server.url("/api").toString();
+		server.enqueue(successes(1));
+		assertThat(client(url, answered, Duration.ofMinutes(1)).send(logs(1))).hasSize(1);
+		server.close();
+
+		KeywordsAiClient later = client(url, answered, Duration.ofMinutes(1));
+
+		assertThatExceptionOfType(TransientDeliveryException.class).isThrownBy(() -> later.send(logs(1)))
+			.withMessageContaining("retry budget of 1m ran out");
+		assertThat(time.waits).hasSizeGreaterThan(RetryPolicy.FIRST_CONTACT_ATTEMPTS);
+		later.close();
+	}
+
+	private KeywordsAiClient client(String baseUrl, AtomicBoolean answered, Duration budget) {
+		KeywordsAiProperties.Retry retry = new KeywordsAiProperties.Retry(Duration.ofMillis(500), 2,
+				Duration.ofSeconds(30), budget, 0);
+		KeywordsAiProperties properties = new KeywordsAiProperties(java.net.URI.create(baseUrl), API_KEY,
+				Duration.ofSeconds(5), Duration.ofSeconds(5), 500, DataSize.ofMegabytes(10), retry);
+		RetryPolicy policy = new RetryPolicy(retry, time, () -> 1.0, time, Clock.fixed(NOW, ZoneOffset.UTC));
+		KeywordsAiClient built = new KeywordsAiClient(properties, null, policy, events, answered);
+		if (client == null) {
+			client = built;
+		}
+		return built;
+	}
+
+	/** A key that is one letter of the server's message: the message still reads whole. */
+	@Test
+	void aRejectedKeyKeepsTheServersMessageWhole() {
+		server.enqueue(json(401, "{\"detail\":\"Invalid API key\"}"));
+		KeywordsAiProperties.Retry retry = new KeywordsAiProperties.Retry(Duration.ofMillis(500), 2,
+				Duration.ofSeconds(30), Duration.ofMinutes(5), 0);
+		KeywordsAiProperties properties = new KeywordsAiProperties(server.url("/api").uri(), "k",
+				Duration.ofSeconds(5), Duration.ofSeconds(5), 500, DataSize.ofMegabytes(10), retry);
+		client = new KeywordsAiClient(properties, null, RetryPolicy.of(retry), events);
+
+		assertThatExceptionOfType(FatalDeliveryException.class).isThrownBy(() -> client.send(logs(1)))
+			.withMessage("Keywords AI rejected the API key (401): Invalid API key. Check KEYWORDSAI_API_KEY.");
+	}
+
 	@ParameterizedTest
 	@ValueSource(ints = { 401, 403 })
 	void stopsAtOnceWhenTheKeyIsRefused(int status) {
@@ -290,8 +355,8 @@ class KeywordsAiClientTests {
 		assertThatExceptionOfType(FatalDeliveryException.class).isThrownBy(() -> client().send(logs(4)))
 			.satisfies((ex) -> {
 				assertThat(ex.statusCode()).isEqualTo(status);
-				assertThat(ex.getMessage()).contains("refused the API key", "HTTP " + status, "KEYWORDSAI_API_KEY",
-						"Invalid API key ****");
+				assertThat(ex.getMessage()).isEqualTo("Keywords AI rejected the API key (" + status
+						+ "): Invalid API key ****. Check KEYWORDSAI_API_KEY.");
 				assertThat(ex.getMessage()).doesNotContain(API_KEY);
 			});
 		assertThat(server.getRequestCount()).isEqualTo(1);

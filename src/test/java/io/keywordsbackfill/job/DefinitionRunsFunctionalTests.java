@@ -25,12 +25,14 @@ import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.keywordsbackfill.schedule.JdbcJobLock;
 import io.keywordsbackfill.schedule.JobDefinition;
@@ -78,6 +80,9 @@ abstract class DefinitionRunsFunctionalTests {
 	@Autowired
 	JobRepositoryTestUtils jobRepositoryTestUtils;
 
+	@Autowired
+	JobRepository jobRepository;
+
 	@TempDir
 	Path dir;
 
@@ -107,6 +112,8 @@ abstract class DefinitionRunsFunctionalTests {
 				inputs:
 				  - format: together-batch
 				    paths: ["../inbox"]
+				destination:
+				  max-batch-logs: 5
 				""");
 		definition = new JobDefinitionLoader().load(jobs.resolve("nightly.yml"));
 	}
@@ -305,6 +312,57 @@ abstract class DefinitionRunsFunctionalTests {
 		assertThat(definitionRuns.completed("nightly", NIGHT_1)).isTrue();
 		assertThat(keywordsAi.storedCounts()).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_job_lock", Integer.class)).isZero();
+	}
+
+	/**
+	 * A definition's destination and price file hold for the nights 'schedule' runs as for those of 'run' (both
+	 * launch through DefinitionRuns, which makes them parameters of the run), over the process's configuration.
+	 */
+	@Test
+	void aScheduledNightDeliversAndPricesAsItsDefinitionSays() throws Exception {
+		TogetherBatchFiles.output(inbox.resolve("a.jsonl"), "a", 0, 7);
+		Path jobs = dir.resolve("jobs");
+		Files.writeString(jobs.resolve("prices.yml"), """
+				version: "test"
+				prices:
+				  - model: meta-llama/Llama-3.3-70B-Instruct-Turbo
+				    input_per_million_usd: 1000000
+				    output_per_million_usd: 0
+				    batch_multiplier: 1
+				    source: "a price that makes the cost the prompt tokens"
+				    checked: 2025-01-01
+				""");
+		Files.writeString(jobs.resolve("priced.yml"), """
+				name: priced
+				schedule: "0 30 2 * * *"
+				catch-up: false
+				inputs:
+				  - format: together-batch
+				    paths: ["../inbox"]
+				pricing:
+				  prices-file: prices.yml
+				destination:
+				  max-batch-logs: 2
+				  concurrency: 1
+				""");
+		JobDefinition priced = new JobDefinitionLoader().load(jobs.resolve("priced.yml"));
+		Clock clock = Clock.fixed(Instant.parse("2025-03-01T03:00:00Z"), ZoneOffset.UTC);
+		Scheduler scheduler = new Scheduler(List.of(priced), definitionRuns, definitionRuns,
+				new JdbcJobLock(dataSource, clock, "scheduler"), Duration.ofMinutes(5), clock, Runnable::run);
+
+		scheduler.tick();
+
+		// then: batches of 2 logs (the process says 5), priced from the definition's file
+		assertThat(jdbc.queryForObject("SELECT STATUS FROM BATCH_JOB_EXECUTION", String.class)).isEqualTo("COMPLETED");
+		assertThat(keywordsAi.requests()).hasSize(4).allSatisfy(request -> assertThat(
+				JsonMapper.builder().build().readTree(request.getBody().utf8()).path("logs").size()).isLessThanOrEqualTo(2));
+		assertThat(keywordsAi.stored()).hasSize(7).allSatisfy(log -> assertThat(log.path("cost").decimalValue())
+			.isEqualByComparingTo(log.path("prompt_tokens").decimalValue()));
+		// and the night's parameters carry what 'run' gives it
+		long id = jdbc.queryForObject("SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION", Long.class);
+		ImportParameters params = ImportParameters.from(jobRepository.getJobExecution(id).getJobParameters());
+		assertThat(params.settings()).isEqualTo(DefinitionRuns.settings(priced))
+			.isEqualTo(new RunSettings(2, 1, null, null, jobs.resolve("prices.yml").toAbsolutePath().normalize()));
 	}
 
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -832,6 +833,37 @@ abstract class ImportJobFunctionalTests {
 		LaunchOutcome restarted = launcher.restart(stopped.execution().getId(), false);
 		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(keywordsAi.storedCounts()).hasSize(60).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+	}
+
+	/**
+	 * A stop while a request waits to be retried (SIGTERM during an outage) ends the wait: the run is STOPPED at
+	 * once, quietly, instead of after the retry budget, and a restart sends every record once.
+	 */
+	@Test
+	void aStopDuringARetryWaitStopsTheRunAtOnceAndARestartCompletesIt(CapturedOutput output) throws Exception {
+		// given: every request fails, and the first failure asks the run to stop before the client waits to retry
+		ImportParameters params = generated(30);
+		AtomicInteger stops = new AtomicInteger();
+		keywordsAi.script(n -> {
+			if (stops.getAndIncrement() == 0) {
+				launcher.stopCurrent();
+			}
+			return new MockResponse.Builder().code(503).body("{\"message\":\"overloaded\"}").build();
+		});
+
+		// when
+		LaunchOutcome stopped = launcher.launch(params);
+
+		// then: stopped, not failed when the retry budget ran out
+		assertThat(stopped.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+		assertThat(stopped.execution().getAllFailureExceptions())
+			.noneMatch(t -> t instanceof io.keywordsbackfill.delivery.TransientDeliveryException);
+		assertThat(output.getAll()).doesNotContain("DeliveryStoppedException").doesNotContain("JobInterruptedException");
+
+		keywordsAi.script(n -> null);
+		LaunchOutcome restarted = launcher.restart(stopped.execution().getId(), false);
+		assertThat(restarted.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(30).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 	}
 
 	@Test

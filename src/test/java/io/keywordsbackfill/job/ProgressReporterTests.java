@@ -4,16 +4,23 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -25,6 +32,7 @@ import io.keywordsbackfill.delivery.ChunkStats;
 import io.keywordsbackfill.delivery.StepStatsStore;
 import io.keywordsbackfill.record.SourceItem;
 import io.keywordsbackfill.source.ProgressAware;
+import io.keywordsbackfill.source.SourceFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,6 +147,69 @@ class ProgressReporterTests {
 		reporter.runEnded(step.getJobExecutionId());
 
 		assertThat(terminal()).isEqualTo("\rread 200 | 50 rec/s | sent 180 already 10 rejected 6\033[K\n");
+	}
+
+	/**
+	 * More partitions than run at once (24 files, 6 at a time): the percentage is of the whole run's bytes, the
+	 * partitions not started yet included, and the ETA is the rest at the run's byte rate, not the time the
+	 * partitions running now need to end.
+	 */
+	@Test
+	void percentAndEtaAreOfTheWholeRunWithManyMorePartitionsThanRunAtOnce(@TempDir Path dir) throws Exception {
+		// given: 24 partitions of one 1,000-byte file each
+		JobExecution run = step.getJobExecution();
+		List<StepExecution> partitions = new ArrayList<>();
+		Map<Long, FakeReader> readers = new HashMap<>();
+		for (int i = 0; i < 24; i++) {
+			Path file = Files.write(dir.resolve("calls-" + i + ".jsonl"), new byte[1000]);
+			StepExecution partition = new StepExecution(1000 + i, String.format("deliver-partition:p%03d", i), run);
+			partition.setExecutionContext(Partition.sequence("chat-log", "{}",
+					List.of(new Partition.Member(new SourceFile(file, "0".repeat(64), file.toString()), null)))
+				.toContext());
+			run.addStepExecution(partition);
+			partitions.add(partition);
+			readers.put(partition.getId(), new FakeReader());
+			readers.get(partition.getId()).total = 1000;
+		}
+		ProgressReporter reporter = new ProgressReporter(null, stats, clock, BackfillProperties.Progress.AUTO,
+				Duration.ofSeconds(10), terminal, false);
+
+		// when: the first 6 have read half their file in 3 s
+		start(reporter, partitions.subList(0, 6), readers);
+		clock.advance(Duration.ofSeconds(3));
+		partitions.subList(0, 6).forEach(p -> readers.get(p.getId()).read = 500);
+		reporter.tick(partitions.get(0).getId());
+
+		// then: 3,000 of 24,000 bytes, 21,000 left at 1,000 bytes/s
+		assertThat(lastLine()).contains("(12%)").contains("ETA 21s");
+
+		// when: they end, the next 6 start and have read half their file 3 s later
+		partitions.subList(0, 6).forEach(p -> {
+			readers.get(p.getId()).read = 1000;
+			reporter.afterStep(p);
+		});
+		start(reporter, partitions.subList(6, 12), readers);
+		clock.advance(Duration.ofSeconds(3));
+		partitions.subList(6, 12).forEach(p -> readers.get(p.getId()).read = 500);
+		reporter.tick(partitions.get(6).getId());
+
+		// then: 9,000 of 24,000 bytes, 15,000 left at 1,500 bytes/s
+		assertThat(lastLine()).contains("(37%)").contains("ETA 10s");
+	}
+
+	private static void start(ProgressReporter reporter, List<StepExecution> partitions, Map<Long, FakeReader> readers) {
+		for (StepExecution partition : partitions) {
+			reporter.reading(partition.getId(), readers.get(partition.getId()));
+			reporter.beforeStep(partition);
+			StepSynchronizationManager.register(partition);
+			reporter.beforeChunk(new Chunk<>());
+			StepSynchronizationManager.close();
+		}
+	}
+
+	private String lastLine() {
+		String text = terminal();
+		return text.substring(text.lastIndexOf('\r') + 1);
 	}
 
 	@Test

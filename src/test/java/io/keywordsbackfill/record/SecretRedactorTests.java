@@ -1,6 +1,8 @@
 package io.keywordsbackfill.record;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +55,35 @@ class SecretRedactorTests {
 		assertThat(SecretRedactor.redact(longValue)).endsWith("\"api_key\":\"[REDACTED]\"}");
 		assertThat(SecretRedactor.redact(escapes)).endsWith("\"api_key\":\"[REDACTED]\"}");
 		assertThat(SecretRedactor.redact(unterminated)).isEqualTo(unterminated);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "k", "x", "e", "ke", "ey", "kw-test-5ecret-0123456789abcdef" })
+	void keepsEveryWordOfAServerMessageWhateverTheConfiguredKey(String key) {
+		assertThat(SecretRedactor.redact("{\"detail\":\"Invalid API key\"}", key))
+			.isEqualTo("{\"detail\":\"Invalid API key\"}");
+		assertThat(SecretRedactor.redact("Invalid API key", key)).isEqualTo("Invalid API key");
+		assertThat(SecretRedactor.redact("unexpected end of stream on http://127.0.0.1:9/...", key))
+			.isEqualTo("unexpected end of stream on http://127.0.0.1:9/...");
+		assertThat(SecretRedactor.redact("Invalid API key")).isEqualTo("Invalid API key");
+		assertThat(SecretRedactor.redact("Bearer token required; task-scheduler-queue is full"))
+			.isEqualTo("Bearer token required; task-scheduler-queue is full");
+	}
+
+	@Test
+	void stillMasksRealSecrets() {
+		String key = "kw-live-9f8e7d6c5b4a";
+
+		assertThat(SecretRedactor.redact("Invalid API key " + key, key)).isEqualTo("Invalid API key ****");
+		assertThat(SecretRedactor.redact("{\"detail\":\"key '" + key + "' is revoked\"}", key))
+			.isEqualTo("{\"detail\":\"key '****' is revoked\"}");
+		assertThat(SecretRedactor.redact("x", "x")).isEqualTo("****");
+		assertThat(SecretRedactor.redact("header was Bearer xyz123abc456def", null))
+			.isEqualTo("header was Bearer [REDACTED]");
+		assertThat(SecretRedactor.redact("Authorization: bearer eyJhbGciOi.x.y")).isEqualTo("Authorization: bearer [REDACTED]");
+		assertThat(SecretRedactor.redact("use sk-proj-AbC123xyz789 instead")).isEqualTo("use [REDACTED] instead");
+		assertThat(SecretRedactor.redact("{\"api_key\":\"Invalid API key\",\"detail\":\"Invalid API key\"}"))
+			.isEqualTo("{\"api_key\":\"[REDACTED]\",\"detail\":\"Invalid API key\"}");
 	}
 
 }
