@@ -174,8 +174,8 @@ class CommandLineTests {
 		assertThat(exit).as(err.toString()).isZero();
 		String body = Files.readString(requests);
 		assertThat(body).contains("\"generation_time\":14.6155,")
-			.contains("\"custom_identifier\":\"usage-csv:req_9f8e7d6c5b4a\"")
-			.contains("\"custom_identifier\":\"usage-csv:req_0a1b2c3d4e5f\"")
+			.contains("\"custom_identifier\":\"req_9f8e7d6c5b4a\"", "\"together_request_id\":\"req_9f8e7d6c5b4a\"")
+			.contains("\"custom_identifier\":\"req_0a1b2c3d4e5f\"")
 			.contains("\"timestamp\":\"2025-03-02T09:16:45.500Z\"");
 		out.getBuffer().setLength(0);
 		assertThat(run("status", "1")).isZero();
@@ -197,7 +197,7 @@ class CommandLineTests {
 				"completion_tokens=", "--dry-run", "--out", requests.toString(), "--no-progress"))
 			.as(err.toString())
 			.isZero();
-		assertThat(Files.readString(requests)).contains("\"custom_identifier\":\"usage-csv:r-1\"")
+		assertThat(Files.readString(requests)).contains("\"custom_identifier\":\"r-1\"")
 			.doesNotContain("prompt_tokens");
 	}
 
