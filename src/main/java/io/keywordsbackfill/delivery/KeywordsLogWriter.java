@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -17,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -67,8 +70,11 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final DeliveryThrottle throttle;
 
-	/** Ids that killed executions left in flight, shared by the run's partitions (see {@link PendingDeliveries}). */
-	private final Set<String> inDoubtIds;
+	/** Finds the logs that killed executions left in flight (see {@link InDoubtReconciler}) when the step opens. */
+	private final Callable<InDoubtLogs> inDoubtSource;
+
+	/** Logs that killed executions left in flight, shared by the run's partitions; set by {@link #open}. */
+	private InDoubtLogs inDoubt = new InDoubtLogs(Map.of());
 
 	/** Source ids that the run's partitions are delivering now (shared, thread-safe). */
 	private final Set<String> claims;
@@ -83,12 +89,12 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
 	 * @param events told what each delivered chunk did (for metrics); {@link DeliveryEvents#NONE} for nothing
 	 * @param throttle the run's rate and concurrency limits, shared by its partitions
-	 * @param inDoubtIds ids killed executions left in flight, shared by the run's partitions; handled ones are
-	 * taken out
+	 * @param inDoubtSource gives the logs killed executions left in flight, with what reconciliation found, shared
+	 * by the run's partitions (handled ones are taken out); called once, when the step opens
 	 */
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
-			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds, Set<String> claims,
+			ExecutorService executor, DeliveryThrottle throttle, Callable<InDoubtLogs> inDoubtSource, Set<String> claims,
 			DeliveryOptions options, long jobExecutionId, long stepExecutionId) {
 		this.ledger = ledger;
 		this.pending = pending;
@@ -99,12 +105,30 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.events = events;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
-		this.inDoubtIds = inDoubtIds;
+		this.inDoubtSource = inDoubtSource;
 		this.claims = claims;
 		this.throttle = throttle;
 		this.options = options;
 		this.jobExecutionId = jobExecutionId;
 		this.stepExecutionId = stepExecutionId;
+	}
+
+	/** Settles the logs in doubt before the first chunk, so that a failure to do so fails the step (restartable). */
+	@Override
+	public void open(ExecutionContext executionContext) {
+		try {
+			this.inDoubt = this.inDoubtSource.call();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ItemStreamException("Interrupted while reconciling the logs a killed run left in flight", ex);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new ItemStreamException("Could not reconcile the logs a killed run left in flight", ex);
+		}
 	}
 
 	@Override
@@ -165,25 +189,41 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	private void deliver(int records, Map<String, MappedLog> logs, List<RejectedRecord> unsendable, long outsideWindow)
 			throws Exception {
 		long alreadySent = 0;
+		long reconciled = 0;
 		if (!options.resend() && !logs.isEmpty()) {
 			Set<String> accepted = ledger.findAccepted(logs.keySet());
 			alreadySent = accepted.size();
 			logs.keySet().removeAll(accepted);
+			if (!inDoubt.isEmpty()) {
+				// reconciliation put the logs it found stored in the ledger: they are already sent, and counted so
+				reconciled = accepted.stream().filter(id -> inDoubt.take(id) == StoredLogs.Verdict.STORED).count();
+			}
 		}
 		long inDoubtResent = 0;
-		if (!options.dryRun() && !logs.isEmpty() && !inDoubtIds.isEmpty()) {
-			List<String> inDoubt = logs.keySet().stream().filter(inDoubtIds::remove).toList();
+		long leftInDoubt = 0;
+		if (!options.dryRun() && !logs.isEmpty() && !inDoubt.isEmpty()) {
+			List<String> unknown = new ArrayList<>();
+			for (String sourceId : logs.keySet()) {
+				StoredLogs.Verdict verdict = inDoubt.take(sourceId);
+				if (verdict == StoredLogs.Verdict.NOT_STORED) {
+					inDoubtResent++;
+				}
+				else if (verdict == StoredLogs.Verdict.UNKNOWN) {
+					unknown.add(sourceId);
+				}
+			}
 			if (options.resendInDoubt()) {
 				// Nothing says whether they arrived: sending them again loses none, at the price of a duplicate
 				// for each one that did (at most the batches that were in flight when the process died).
-				inDoubtResent = inDoubt.size();
-				if (inDoubtResent > 0) {
+				inDoubtResent += unknown.size();
+				if (!unknown.isEmpty()) {
 					log.warn("Sending again {} log(s) that a killed run had in flight; those it had stored become duplicates",
-							inDoubtResent);
+							unknown.size());
 				}
 			}
 			else {
-				for (String sourceId : inDoubt) {
+				leftInDoubt = unknown.size();
+				for (String sourceId : unknown) {
 					MappedLog mapped = logs.remove(sourceId);
 					unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
 							"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
@@ -238,7 +278,7 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow);
+				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow, reconciled + requestCounts[3], leftInDoubt);
 		stats.add(stepExecutionId, chunkStats);
 		Map<String, Long> rejectedByReason = new TreeMap<>();
 		for (RejectedRecord reject : unsendable) {
@@ -265,7 +305,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		for (int i = 0; i < logs.size(); i++) {
 			MappedLog mapped = logs.get(i);
 			bySourceId.put(mapped.sourceId(), mapped);
-			outgoing.add(new OutgoingLog(mapped.sourceId(), json.get(i)));
+			outgoing.add(new OutgoingLog(mapped.sourceId(), json.get(i), mapped.log().customIdentifier(),
+					mapped.log().timestamp()));
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
@@ -317,7 +358,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private BatchOutcome sendAcquired(List<MappedLog> logs, List<OutgoingLog> batch) {
 		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
-		String marker = options.dryRun() ? null : ownTransaction.execute(status -> pending.mark(jobExecutionId, ids));
+		String marker = options.dryRun() ? null
+				: ownTransaction.execute(status -> pending.mark(jobExecutionId, batch.stream().map(OutgoingLog::key).toList()));
 		List<LogResult> results;
 		try {
 			results = sink.send(batch);
@@ -326,8 +368,10 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			if (ex instanceof FatalDeliveryException fatal) {
 				throttle.fatal(fatal);
 			}
-			// The request failed as a whole: nothing of this batch is taken to be stored.
-			if (!options.dryRun()) {
+			// The request failed as a whole. Unless an attempt may have reached Keywords AI before its answer was
+			// lost, nothing of this batch is stored; if one may have, the marker stays for the restart to reconcile.
+			boolean mayBeStored = ex instanceof TransientDeliveryException retriesExhausted && retriesExhausted.mayHaveArrived();
+			if (!options.dryRun() && !mayBeStored) {
 				ownTransaction.executeWithoutResult(status -> pending.clear(marker));
 			}
 			throw ex;
