@@ -1,12 +1,12 @@
 package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
-
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,7 +29,8 @@ import io.keywordsbackfill.delivery.StoredLogs;
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
  * the concurrency limit hold for the run as a whole, a dry run's output file, so their request bodies do
- * not interleave, and the logs killed runs left in doubt, reconciled once before any partition sends. (Not job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
+ * not interleave, and the logs killed runs left in doubt, reconciled once before any partition sends. (Not
+ * job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
  */
 @Component
 class RunResources {
@@ -73,9 +74,8 @@ class RunResources {
 	 */
 	InDoubtLogs inDoubt(long jobExecutionId, boolean ask) throws InterruptedException {
 		return this.inDoubt.computeIfAbsent(jobExecutionId, id -> new InDoubtOnce()).get(() -> {
-			BackfillProperties.InDoubt mode = this.properties.inDoubt();
-			StoredLogs storedLogs = (ask && mode == BackfillProperties.InDoubt.RECONCILE) ? storedLogs() : null;
-			String fallback = this.properties.reconcile().fallback().name().toLowerCase(java.util.Locale.ROOT);
+			StoredLogs storedLogs = ask ? storedLogs() : null;
+			String fallback = this.properties.reconcile().fallback().name().toLowerCase(Locale.ROOT);
 			return new InDoubtReconciler(this.pending, this.ledger, this.ownTransaction, storedLogs, fallback)
 				.reconcile(jobExecutionId);
 		});
