@@ -10,7 +10,12 @@
 # "progress" = as soon as the stub has stored a random number (1..N-1) of ids, i.e. just after a batch was
 # stored and most likely before the importer committed it (the crash window); "mixed" (default) alternates.
 #
+# The stub lists a stored log only KILL_INGEST_LAG_MS after it stored it, as Keywords AI's asynchronous ingestion
+# does; the import's backfill.in-doubt (BACKFILL_IN_DOUBT: reconcile, the default, resend or reject) decides what a
+# re-run does with the batches the kill left in flight.
+#
 # Env: KILL_MODE (mixed)  KILL_LATENCY_MS (20, stub latency per request)  KILL_MAX_RERUNS (5)  KILL_TIMEOUT (600 s per run)
+#      KILL_INGEST_LAG_MS (200)  BACKFILL_IN_DOUBT, BACKFILL_RECONCILE_SETTLETIME (passed through to the import)
 #      KILL_WINDOW_MS ("FROM TO": kill between FROM and TO ms after start; default: measured by a calibration run,
 #      from the first stored log to the end of the run)  BENCH_PORT (18282)  BENCH_JAR  JAVA_OPTS
 #      BACKFILL_CHUNK_SIZE, BACKFILL_CONCURRENCY, KEYWORDSAI_MAX_BATCH_LOGS are passed through to the import.
@@ -22,6 +27,8 @@ source "$(dirname "$0")/lib.sh"
 TRIALS="${1:-10}"
 N="${2:-20000}"
 LATENCY="${KILL_LATENCY_MS:-20}"
+LAG="${KILL_INGEST_LAG_MS:-200}"
+IN_DOUBT="${BACKFILL_IN_DOUBT:-reconcile}"
 MAX_RERUNS="${KILL_MAX_RERUNS:-5}"
 TIMEOUT="${KILL_TIMEOUT:-600}"
 PORT="${BENCH_PORT:-18282}"
@@ -78,26 +85,36 @@ wait_import() {
 	return $rc
 }
 lines() { [[ -f "$1" ]] && wc -l < "$1" || echo 0; }
-status_json() { # status_json DB FILE -> `status --json` of all runs into FILE (for the rejected count and diagnosis)
+# in_doubt DB -> "FOUND RESENT REJECTED": over all runs, logs in doubt found stored by reconciliation, logs in doubt
+# sent again, and rejects
+in_doubt() {
+	psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -d "$1" -qAt -F ' ' \
+		-c "SELECT COALESCE(SUM(reconciled_in_doubt), 0), COALESCE(SUM(resent_in_doubt), 0),
+		           (SELECT COUNT(*) FROM backfill_reject) FROM backfill_step_stats" \
+		2>/dev/null || echo "- - -"
+}
+# status_last DB FILE -> `status ID` of the last run (the one that completed) into FILE
+status_last() {
+	local id
+	id=$(psql -h "$PGHOST_" -p "$PGPORT_" -U "$PGUSER_" -d "$1" -qAt -c "SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION" 2>/dev/null)
+	[[ -n "$id" ]] || return 0
 	# shellcheck disable=SC2046,SC2086
-	(cd "$OUT/work" && env $(import_env "$1" "$PORT") timeout 120 java ${JAVA_OPTS:-} -jar "$JAR" status --json) \
+	(cd "$OUT/work" && env $(import_env "$1" "$PORT") timeout 120 java ${JAVA_OPTS:-} -jar "$JAR" status "$id") \
 		> "$2" 2>&1 || true
 }
-# sum of "rejected" counts over all runs in a status --json output (0 if the field is absent)
-rejected_of() { grep -o '"rejected" *: *[0-9]*' "$1" 2>/dev/null | awk -F: '{s += $2} END {print s + 0}'; }
 
 # --- calibration: an uninterrupted run (after a warm-up run) gives the delivery window ---
 if [[ -n "${KILL_WINDOW_MS:-}" ]]; then
 	read -r WIN_FROM WIN_TO <<<"$KILL_WINDOW_MS"
 else
 	log "warm-up run (the first start of the jar is slower: cold page cache)"
-	db="kwbf_kill_$$_warm"; create_db "$db"; start_stub "$PORT" "$LATENCY" ""
+	db="kwbf_kill_$$_warm"; create_db "$db"; start_stub "$PORT" "$LATENCY" "" "$LAG"
 	run_import_bg "$db" "$DIR/warmup.log"; rc=0; wait_import "$TIMEOUT" || rc=$?
 	stop_stub; drop_db "$db"
 	[[ "$rc" = 0 ]] || die "the warm-up import did not complete (exit $rc); see $DIR/warmup.log"
 	log "calibration run ($N records, stub latency $LATENCY ms)"
 	db="kwbf_kill_$$_cal"; idlog="$DIR/calibration.ids"
-	create_db "$db"; start_stub "$PORT" "$LATENCY" "$idlog"
+	create_db "$db"; start_stub "$PORT" "$LATENCY" "$idlog" "$LAG"
 	t0=$(now_ms); first=""
 	run_import_bg "$db" "$DIR/calibration.log"
 	deadline=$(( t0 + TIMEOUT * 1000 ))
@@ -119,13 +136,13 @@ else
 fi
 (( WIN_TO > WIN_FROM )) || WIN_TO=$(( WIN_FROM + 1 ))
 
-printf '%-6s %-9s %9s %11s %-12s %8s %9s %6s %6s %8s\n' trial mode kill_ms at_kill reruns stored distinct lost dups rejected | tee "$DIR/summary.txt"
+printf '%-6s %-9s %9s %11s %-12s %8s %9s %6s %6s %8s %6s %7s\n' trial mode kill_ms at_kill reruns stored distinct lost dups rejected found resent | tee "$DIR/summary.txt"
 total_lost=0; total_dups=0; failed_trials=0
 for t in $(seq 1 "$TRIALS"); do
 	db="kwbf_kill_$$_$t"; idlog="$DIR/trial-$t.ids"; tlog="$DIR/trial-$t.log"
 	create_db "$db"
 	: > "$idlog"
-	start_stub "$PORT" "$LATENCY" "$idlog"
+	start_stub "$PORT" "$LATENCY" "$idlog" "$LAG"
 	span=$(( WIN_TO - WIN_FROM ))
 	target=$(( N > 1 ? 1 + (RANDOM * 32768 + RANDOM) % (N - 1) : 1 ))
 	mode=$MODE
@@ -173,7 +190,12 @@ for t in $(seq 1 "$TRIALS"); do
 		reruns+="${reruns:+,}$rc"
 		if [[ "$rc" = 0 ]]; then completed=1; else sleep 2; fi
 	done
-	status_json "$db" "$DIR/trial-$t.status.json"
+	read -r found resent rejected <<<"$(in_doubt "$db")"
+	# one `status ID` per invocation, of the first run that settled logs in doubt (a JVM start is seconds)
+	if [[ -z "${STATUS_SAVED:-}" && "$found$resent" =~ [1-9] ]]; then
+		status_last "$db" "$DIR/trial-$t.status.txt"
+		STATUS_SAVED=1
+	fi
 	stop_stub # flushes; the id log is complete
 	drop_db "$db"
 
@@ -181,25 +203,27 @@ for t in $(seq 1 "$TRIALS"); do
 	distinct=$(sort -u "$idlog" | wc -l)
 	lost=$(( N - distinct )); (( lost < 0 )) && lost=0
 	dups=$(( stored - distinct ))
-	rejected=$(rejected_of "$DIR/trial-$t.status.json")
 	total_lost=$(( total_lost + lost )); total_dups=$(( total_dups + dups ))
 	(( completed )) || failed_trials=$(( failed_trials + 1 ))
 	extra=""
 	(( distinct > N )) && extra+=" (more distinct ids than records: $distinct > $N)"
 	(( completed )) || extra+=" NOT COMPLETED after $MAX_RERUNS re-runs (see $tlog)"
 	[[ "$first_rc" == done:* ]] && extra+=" (finished before the kill, exit ${first_rc#done:})"
-	printf '%-6s %-9s %9s %11s %-12s %8s %9s %6s %6s %8s%s\n' "$t" "$mode" "$kill_ms" "$at_kill" "${reruns:--}" "$stored" \
-		"$distinct" "$lost" "$dups" "$rejected" "$extra" | tee -a "$DIR/summary.txt"
+	printf '%-6s %-9s %9s %11s %-12s %8s %9s %6s %6s %8s %6s %7s%s\n' "$t" "$mode" "$kill_ms" "$at_kill" "${reruns:--}" \
+		"$stored" "$distinct" "$lost" "$dups" "$rejected" "$found" "$resent" "$extra" | tee -a "$DIR/summary.txt"
 done
 
 {
-	echo "total: $TRIALS trials of $N records, stub latency $LATENCY ms, kill window ${WIN_FROM}-${WIN_TO} ms;" \
+	echo "total: $TRIALS trials of $N records, in-doubt=$IN_DOUBT, stub latency $LATENCY ms, ingestion lag $LAG ms," \
+		"kill window ${WIN_FROM}-${WIN_TO} ms;" \
 		"lost $total_lost, duplicates $total_dups, trials not completed $failed_trials"
 	echo "columns: mode = how the kill moment was chosen; kill_ms = kill -9 this long after start;"
 	echo "  at_kill = ids stored by the stub at the kill (progress mode: target was a random count);"
 	echo "  reruns = exit codes of the re-runs (3 = completed with rejects); stored = ids stored in total;"
-	echo "  lost = N - distinct stored; dups = stored - distinct; rejected = rejects over all runs per 'status --json'"
-	echo "  (e.g. records left in doubt by the kill; they count as lost unless the stub stored them)"
+	echo "  lost = N - distinct stored; dups = stored - distinct; rejected = rows of backfill_reject over all runs"
+	echo "  (e.g. records left in doubt by the kill; they count as lost unless the stub stored them);"
+	echo "  found = logs in doubt that reconciliation found stored (not sent again); resent = logs in doubt sent again;"
+	echo "  trial-T.status.txt: 'status ID' of the first trial's last run that had logs in doubt"
 	echo "logs: $DIR"
 } | tee -a "$DIR/summary.txt"
 (( total_lost == 0 && failed_trials == 0 ))

@@ -72,12 +72,13 @@ create_db() { # create_db NAME
 drop_db() { psql_ -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || true; }
 drop_all_dbs() { local d; for d in "${CREATED_DBS[@]:-}"; do [[ -n "$d" ]] && drop_db "$d"; done; CREATED_DBS=(); }
 
-# start_stub PORT LATENCY_MS IDLOG -> sets STUB_PID; waits (bounded) for READY
+# start_stub PORT LATENCY_MS IDLOG [INGEST_LAG_MS] -> sets STUB_PID; waits (bounded) for READY
 STUB_PID=""
 start_stub() {
-	local port="$1" latency="$2" idlog="$3" out="$OUT/stub-$1.out"
+	local port="$1" latency="$2" idlog="$3" lag="${4:-0}" out="$OUT/stub-$1.out"
 	: > "$out"
-	java -Xmx1g ${STUB_JAVA_OPTS:-} -cp "$CLASSES" StubServer "$port" --latency-ms "$latency" ${idlog:+--log "$idlog"} > "$out" 2>&1 &
+	java -Xmx1g ${STUB_JAVA_OPTS:-} -cp "$CLASSES" StubServer "$port" --latency-ms "$latency" ${idlog:+--log "$idlog"} \
+		--ingest-lag-ms "$lag" > "$out" 2>&1 &
 	STUB_PID=$!
 	local i
 	for i in $(seq 1 150); do

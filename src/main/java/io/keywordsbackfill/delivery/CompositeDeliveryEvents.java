@@ -23,6 +23,11 @@ public class CompositeDeliveryEvents implements DeliveryEvents {
 	}
 
 	@Override
+	public void foundStored(int count) {
+		this.listeners.forEach(l -> l.foundStored(count));
+	}
+
+	@Override
 	public void batchSplit(int statusCode, int size) {
 		this.listeners.forEach(l -> l.batchSplit(statusCode, size));
 	}

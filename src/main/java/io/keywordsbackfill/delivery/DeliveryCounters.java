@@ -15,6 +15,8 @@ public class DeliveryCounters implements DeliveryEvents {
 
 	private final AtomicLong waitMillis = new AtomicLong();
 
+	private final AtomicLong foundStored = new AtomicLong();
+
 	@Override
 	public void requestCompleted(int statusCode, Duration latency) {
 		requests.incrementAndGet();
@@ -26,6 +28,11 @@ public class DeliveryCounters implements DeliveryEvents {
 		waitMillis.addAndGet(wait.toMillis());
 	}
 
+	@Override
+	public void foundStored(int count) {
+		foundStored.addAndGet(count);
+	}
+
 	/** Time spent waiting for the rate limits also counts as waiting. */
 	void rateLimited(Duration wait) {
 		if (!wait.isZero()) {
@@ -33,9 +40,10 @@ public class DeliveryCounters implements DeliveryEvents {
 		}
 	}
 
-	/** Counts since the last call: requests, retries, wait milliseconds. */
+	/** Counts since the last call: requests, retries, wait milliseconds, logs found stored after a lost answer. */
 	long[] drain() {
-		return new long[] { requests.getAndSet(0), retries.getAndSet(0), waitMillis.getAndSet(0) };
+		return new long[] { requests.getAndSet(0), retries.getAndSet(0), waitMillis.getAndSet(0),
+				foundStored.getAndSet(0) };
 	}
 
 }

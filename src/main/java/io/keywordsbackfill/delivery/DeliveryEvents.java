@@ -25,6 +25,13 @@ public interface DeliveryEvents {
 	}
 
 	/**
+	 * After an answer was lost (the connection broke once the request was sent), {@code count} logs of the batch
+	 * were found stored in Keywords AI, so they are not sent again.
+	 */
+	default void foundStored(int count) {
+	}
+
+	/**
 	 * A chunk was delivered: called once per chunk by the writer, after its counts were added to the step's
 	 * statistics. Not called for a chunk whose delivery failed; its records are counted again by the run that
 	 * delivers them (as sent or already sent).

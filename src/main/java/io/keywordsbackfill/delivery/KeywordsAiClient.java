@@ -3,16 +3,21 @@ package io.keywordsbackfill.delivery;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
@@ -51,6 +56,11 @@ import io.keywordsbackfill.record.SecretRedactor;
  * <li>401, 403 (rejected key), 404 (wrong base URL), redirects and every other status:
  * {@link FatalDeliveryException} at once.</li>
  * </ul>
+ * When the connection breaks after a request may have been sent, its outcome is unknown: with {@link StoredLogs}
+ * (reconciliation on), the logs of the batch that Keywords AI lists are taken as accepted and only the rest is
+ * sent again; without it, or when the list cannot be asked, the whole batch is retried (a duplicate for each log
+ * that had arrived). A batch whose retries run out after such an attempt fails with a
+ * {@link TransientDeliveryException} that says its logs may be stored.
  * Server text carried into results and exceptions is cut to {@value #MAX_MESSAGE_CHARS} characters and has the
  * API key masked, in case the server echoes it.
  */
@@ -83,6 +93,11 @@ public final class KeywordsAiClient implements LogSink {
 	/** Whether the server has answered a request of the run (shared by the run's clients). */
 	private final AtomicBoolean serverAnswered;
 
+	/** Asks Keywords AI what it stores after a lost answer; null when reconciliation is off. */
+	private final StoredLogs storedLogs;
+
+	private final AtomicBoolean warnedListUnavailable = new AtomicBoolean();
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	/**
@@ -95,16 +110,19 @@ public final class KeywordsAiClient implements LogSink {
 	 */
 	public KeywordsAiClient(KeywordsAiProperties properties, OkHttpClient http, RetryPolicy retryPolicy,
 			DeliveryEvents events) {
-		this(properties, http, retryPolicy, events, new AtomicBoolean());
+		this(properties, http, retryPolicy, events, new AtomicBoolean(), null);
 	}
 
 	/**
 	 * @param serverAnswered whether the server has answered a request of this run yet; the clients of one run
 	 * share it, so that a partition starting late does not take a server gone away for a wrong URL
+	 * @param storedLogs asks Keywords AI which logs of a batch it stores when an answer was lost; null to retry
+	 * such a batch whole
 	 * @see #KeywordsAiClient(KeywordsAiProperties, OkHttpClient, RetryPolicy, DeliveryEvents)
 	 */
 	public KeywordsAiClient(KeywordsAiProperties properties, OkHttpClient http, RetryPolicy retryPolicy,
-			DeliveryEvents events, AtomicBoolean serverAnswered) {
+			DeliveryEvents events, AtomicBoolean serverAnswered, StoredLogs storedLogs) {
+		this.storedLogs = storedLogs;
 		if (!properties.hasApiKey()) {
 			throw new IllegalArgumentException("No Keywords AI API key: set KEYWORDSAI_API_KEY (or use a dry run)");
 		}
@@ -153,6 +171,9 @@ public final class KeywordsAiClient implements LogSink {
 
 	private List<LogResult> sendOrSplit(List<OutgoingLog> batch) {
 		Answer answer = post(batch);
+		if (answer.foundStored() != null) {
+			return foundAndRest(batch, answer.foundStored());
+		}
 		if (answer.successful()) {
 			return readResults(answer, batch.size());
 		}
@@ -171,9 +192,22 @@ public final class KeywordsAiClient implements LogSink {
 		return results;
 	}
 
+	/** Results for a batch of which Keywords AI stores {@code found}: those accepted, the rest sent again. */
+	private List<LogResult> foundAndRest(List<OutgoingLog> batch, Map<String, String> found) {
+		List<OutgoingLog> rest = batch.stream().filter(log -> !found.containsKey(log.sourceId())).toList();
+		events.foundStored(batch.size() - rest.size());
+		Iterator<LogResult> restResults = (rest.isEmpty() ? List.<LogResult>of() : sendOrSplit(rest)).iterator();
+		List<LogResult> results = new ArrayList<>(batch.size());
+		for (OutgoingLog log : batch) {
+			results.add(found.containsKey(log.sourceId()) ? LogResult.accepted(found.get(log.sourceId()), 200)
+					: restResults.next());
+		}
+		return results;
+	}
+
 	/**
 	 * Posts one batch until it gets an answer that is not worth retrying.
-	 * @return a 2xx answer or one that calls for a split
+	 * @return a 2xx answer, one that calls for a split, or (after a lost answer) the logs found stored
 	 */
 	private Answer post(List<OutgoingLog> batch) {
 		Request request = new Request.Builder().url(endpoint)
@@ -183,6 +217,7 @@ public final class KeywordsAiClient implements LogSink {
 			.build();
 		RetryPolicy.Attempts attempts = retryPolicy.start();
 		int unreachable = 0;
+		boolean mayHaveArrived = false;
 		while (true) {
 			String reason;
 			String failure;
@@ -218,12 +253,24 @@ public final class KeywordsAiClient implements LogSink {
 							+ failure + ") after " + unreachable + " attempts, and it has not answered this run: check "
 							+ "KEYWORDSAI_BASE_URL and the network");
 				}
+				if (mayHaveArrived(ex)) {
+					mayHaveArrived = true;
+					Map<String, String> found = lookUpAfterLostAnswer(batch);
+					if (found != null && !found.isEmpty()) {
+						return new Answer(found);
+					}
+				}
 			}
-			Duration wait = attempts.nextWait(failure, serverWait, error);
-			events.retryScheduled(reason, wait);
-			logger.warn("Retrying a Keywords AI batch request attempt={} size={} wait={} reason={}",
-					attempts.attempts(), batch.size(), wait, failure);
-			attempts.sleep(wait, failure);
+			try {
+				Duration wait = attempts.nextWait(failure, serverWait, error);
+				events.retryScheduled(reason, wait);
+				logger.warn("Retrying a Keywords AI batch request attempt={} size={} wait={} reason={}",
+						attempts.attempts(), batch.size(), wait, failure);
+				attempts.sleep(wait, failure);
+			}
+			catch (TransientDeliveryException ex) {
+				throw new TransientDeliveryException(ex.getMessage(), ex.getCause(), mayHaveArrived);
+			}
 		}
 	}
 
@@ -236,6 +283,59 @@ public final class KeywordsAiClient implements LogSink {
 			}
 		}
 		return false;
+
+	}
+
+	/**
+	 * Whether a request that failed so may have reached Keywords AI: every failure but one to connect at all.
+	 */
+	static boolean mayHaveArrived(IOException ex) {
+		if (ex instanceof ConnectException || ex instanceof UnknownHostException
+				|| ex instanceof NoRouteToHostException || ex instanceof SSLHandshakeException) {
+			return false;
+		}
+		String message = ex.getMessage();
+		return !(ex instanceof SocketTimeoutException && message != null
+				&& message.toLowerCase(java.util.Locale.ROOT).contains("connect"));
+	}
+
+	/**
+	 * Asks Keywords AI which logs of a batch whose answer was lost it stores.
+	 * @return their log ids (null values where not given) by source id; null when reconciliation is off or the
+	 * list cannot be asked (the batch is then retried whole)
+	 */
+	private Map<String, String> lookUpAfterLostAnswer(List<OutgoingLog> batch) {
+		if (storedLogs == null) {
+			return null;
+		}
+		StoredLogs.Answer answer;
+		try {
+			answer = storedLogs.check(List.of(batch.stream().map(OutgoingLog::key).toList()));
+		}
+		catch (LogListUnavailableException ex) {
+			if (warnedListUnavailable.compareAndSet(false, true)) {
+				logger.warn("Cannot ask Keywords AI whether a batch whose answer was lost arrived ({}); such batches are "
+						+ "sent again whole, and each log that had arrived becomes a duplicate", ex.getMessage());
+			}
+			return null;
+		}
+		catch (TransientDeliveryException ex) {
+			throw new TransientDeliveryException(ex.getMessage(), ex.getCause(), true);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TransientDeliveryException("Interrupted while asking Keywords AI whether a batch arrived", ex,
+					true);
+		}
+		Map<String, String> found = new HashMap<>();
+		answer.verdicts().forEach((sourceId, verdict) -> {
+			if (verdict == StoredLogs.Verdict.STORED) {
+				found.put(sourceId, answer.logIds().get(sourceId));
+			}
+		});
+		logger.info("The answer to a batch was lost: Keywords AI stores {} of its {} logs, {} are sent again",
+				found.size(), batch.size(), batch.size() - found.size());
+		return found;
 	}
 
 	private FatalDeliveryException fatal(Answer answer) {
@@ -338,9 +438,21 @@ public final class KeywordsAiClient implements LogSink {
 
 		private final byte[] body;
 
+		private final Map<String, String> foundStored;
+
 		private JsonNode json;
 
 		private boolean parsed;
+
+		/** No answer came, but Keywords AI lists these logs of the batch (log ids by source id). */
+		Answer(Map<String, String> foundStored) {
+			this.code = 200;
+			this.reasonPhrase = null;
+			this.location = null;
+			this.retryAfter = null;
+			this.body = new byte[0];
+			this.foundStored = foundStored;
+		}
 
 		Answer(int code, String reasonPhrase, String location, String retryAfter, byte[] body) {
 			this.code = code;
@@ -348,6 +460,11 @@ public final class KeywordsAiClient implements LogSink {
 			this.location = location;
 			this.retryAfter = retryAfter;
 			this.body = body;
+			this.foundStored = null;
+		}
+
+		Map<String, String> foundStored() {
+			return foundStored;
 		}
 
 		int code() {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -71,8 +74,11 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private final DeliveryThrottle throttle;
 
-	/** Ids that killed executions left in flight, shared by the run's partitions (see {@link PendingDeliveries}). */
-	private final Set<String> inDoubtIds;
+	/** Finds the logs that killed executions left in flight (see {@link InDoubtReconciler}) when the step opens. */
+	private final Callable<InDoubtLogs> inDoubtSource;
+
+	/** Logs that killed executions left in flight, shared by the run's partitions; set by {@link #open}. */
+	private InDoubtLogs inDoubt = new InDoubtLogs(Map.of());
 
 	/** Source ids that the run's partitions are delivering now, with the copy each sends (shared, thread-safe). */
 	private final ConcurrentMap<String, SourceCopy> claims;
@@ -95,12 +101,12 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 	 * @param counters where the sink reports requests, retries and waits; drained into each chunk's statistics
 	 * @param events told what each delivered chunk did (for metrics); {@link DeliveryEvents#NONE} for nothing
 	 * @param throttle the run's rate and concurrency limits, shared by its partitions
-	 * @param inDoubtIds ids killed executions left in flight, shared by the run's partitions; handled ones are
-	 * taken out
+	 * @param inDoubtSource gives the logs killed executions left in flight, with what reconciliation found, shared
+	 * by the run's partitions (handled ones are taken out); called once, when the step opens
 	 */
 	public KeywordsLogWriter(Ledger ledger, PendingDeliveries pending, RejectStore rejects, StepStatsStore stats,
 			LogSink sink, DeliveryCounters counters, DeliveryEvents events, TransactionTemplate ownTransaction,
-			ExecutorService executor, DeliveryThrottle throttle, Set<String> inDoubtIds,
+			ExecutorService executor, DeliveryThrottle throttle, Callable<InDoubtLogs> inDoubtSource,
 			ConcurrentMap<String, SourceCopy> claims, DeliveryOptions options, long jobInstanceId, long jobExecutionId,
 			long stepExecutionId) {
 		this.ledger = ledger;
@@ -112,13 +118,31 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		this.events = events;
 		this.ownTransaction = ownTransaction;
 		this.executor = executor;
-		this.inDoubtIds = inDoubtIds;
+		this.inDoubtSource = inDoubtSource;
 		this.claims = claims;
 		this.throttle = throttle;
 		this.options = options;
 		this.jobInstanceId = jobInstanceId;
 		this.jobExecutionId = jobExecutionId;
 		this.stepExecutionId = stepExecutionId;
+	}
+
+	/** Settles the logs in doubt before the first chunk, so that a failure to do so fails the step (restartable). */
+	@Override
+	public void open(ExecutionContext executionContext) {
+		try {
+			this.inDoubt = this.inDoubtSource.call();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ItemStreamException("Interrupted while reconciling the logs a killed run left in flight", ex);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new ItemStreamException("Could not reconcile the logs a killed run left in flight", ex);
+		}
 	}
 
 	@Override
@@ -212,11 +236,16 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		List<RejectedRecord> unsendable = repeats.rejects;
 		long alreadySent = 0;
 		Set<String> sentByOtherRuns = Set.of();
+		long reconciled = 0;
 		if (!options.resend() && !logs.isEmpty()) {
 			Ledger.Lookup found = ledger.lookup(logs.keySet(), jobInstanceId);
 			sentByOtherRuns = found.byOtherRuns();
 			alreadySent = sentByOtherRuns.size();
 			logs.keySet().removeAll(sentByOtherRuns);
+			if (!inDoubt.isEmpty()) {
+				// reconciliation put the logs it found stored in the ledger: they are already sent, and counted so
+				reconciled = sentByOtherRuns.stream().filter(id -> inDoubt.take(id) == StoredLogs.Verdict.STORED).count();
+			}
 			for (Map.Entry<String, SourceCopy> sent : found.byThisRun().entrySet()) {
 				Candidate candidate = logs.remove(sent.getKey());
 				delivered.put(sent.getKey(), sent.getValue());
@@ -242,19 +271,30 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			}
 		}
 		long inDoubtResent = 0;
-		if (!options.dryRun() && !logs.isEmpty() && !inDoubtIds.isEmpty()) {
-			List<String> inDoubt = logs.keySet().stream().filter(inDoubtIds::remove).toList();
+		long leftInDoubt = 0;
+		if (!options.dryRun() && !logs.isEmpty() && !inDoubt.isEmpty()) {
+			List<String> unknown = new ArrayList<>();
+			for (String sourceId : logs.keySet()) {
+				StoredLogs.Verdict verdict = inDoubt.take(sourceId);
+				if (verdict == StoredLogs.Verdict.NOT_STORED) {
+					inDoubtResent++;
+				}
+				else if (verdict == StoredLogs.Verdict.UNKNOWN) {
+					unknown.add(sourceId);
+				}
+			}
 			if (options.resendInDoubt()) {
 				// Nothing says whether they arrived: sending them again loses none, at the price of a duplicate
 				// for each one that did (at most the batches that were in flight when the process died).
-				inDoubtResent = inDoubt.size();
-				if (inDoubtResent > 0) {
+				inDoubtResent += unknown.size();
+				if (!unknown.isEmpty()) {
 					log.warn("Sending again {} log(s) that a killed run had in flight; those it had stored become duplicates",
-							inDoubtResent);
+							unknown.size());
 				}
 			}
 			else {
-				for (String sourceId : inDoubt) {
+				leftInDoubt = unknown.size();
+				for (String sourceId : unknown) {
 					MappedLog mapped = logs.remove(sourceId).mapped();
 					unsendable.add(new RejectedRecord(mapped.position(), sourceId, RejectReason.IN_DOUBT,
 							"an earlier run was stopped while this log was in flight; it may already be stored in Keywords AI, "
@@ -309,7 +349,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		long[] requestCounts = counters.drain();
 		ChunkStats chunkStats = new ChunkStats(sent, alreadySent, unsendable.size() + apiRejects.size(),
 				outcomes.size(), requestCounts[0], requestCounts[1], requestCounts[2], promptTokens, completionTokens,
-				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow, repeats.duplicates);
+				cost, unpriced, withoutTiming, inDoubtResent, outsideWindow, reconciled + requestCounts[3], leftInDoubt,
+				repeats.duplicates);
 		stats.add(stepExecutionId, chunkStats);
 		Map<String, Long> rejectedByReason = new TreeMap<>();
 		for (RejectedRecord reject : unsendable) {
@@ -334,7 +375,9 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 		List<OutgoingLog> outgoing = new ArrayList<>(logs.size());
 		for (Candidate candidate : logs) {
 			bySourceId.put(candidate.sourceId(), candidate);
-			outgoing.add(new OutgoingLog(candidate.sourceId(), candidate.encoded().json()));
+			KeywordsLog log = candidate.mapped().log();
+			outgoing.add(new OutgoingLog(candidate.sourceId(), candidate.encoded().json(), log.customIdentifier(),
+					log.timestamp()));
 		}
 		List<List<OutgoingLog>> batches = BatchCutter.cut(outgoing, options.maxBatchLogs(), options.maxBatchBytes());
 		List<Future<BatchOutcome>> futures = new ArrayList<>(batches.size());
@@ -387,7 +430,8 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 
 	private BatchOutcome sendAcquired(List<Candidate> logs, List<OutgoingLog> batch) {
 		List<String> ids = batch.stream().map(OutgoingLog::sourceId).toList();
-		String marker = options.dryRun() ? null : ownTransaction.execute(status -> pending.mark(jobExecutionId, ids));
+		String marker = options.dryRun() ? null
+				: ownTransaction.execute(status -> pending.mark(jobExecutionId, batch.stream().map(OutgoingLog::key).toList()));
 		List<LogResult> results;
 		try {
 			results = sink.send(batch);
@@ -396,8 +440,10 @@ public class KeywordsLogWriter implements ItemWriter<ProcessedItem>, ItemStream 
 			if (ex instanceof FatalDeliveryException fatal) {
 				throttle.fatal(fatal);
 			}
-			// The request failed as a whole: nothing of this batch is taken to be stored.
-			if (!options.dryRun()) {
+			// The request failed as a whole. Unless an attempt may have reached Keywords AI before its answer was
+			// lost, nothing of this batch is stored; if one may have, the marker stays for the restart to reconcile.
+			boolean mayBeStored = ex instanceof TransientDeliveryException retriesExhausted && retriesExhausted.mayHaveArrived();
+			if (!options.dryRun() && !mayBeStored) {
 				ownTransaction.executeWithoutResult(status -> pending.clear(marker));
 			}
 			throw ex;

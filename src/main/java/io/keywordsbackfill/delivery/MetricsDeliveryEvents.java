@@ -104,6 +104,11 @@ public class MetricsDeliveryEvents implements DeliveryEvents {
 	}
 
 	@Override
+	public void foundStored(int count) {
+		delegate.foundStored(count);
+	}
+
+	@Override
 	public void batchSplit(int statusCode, int size) {
 		Counter.builder("backfill.batches.split")
 			.description("Batches split in two to isolate the logs Keywords AI refused")

@@ -36,10 +36,12 @@ public class StepStatsStore {
 	public Optional<ChunkStats> find(long stepExecutionId) {
 		List<ChunkStats> rows = jdbc.query("SELECT sent, already_sent, rejected, batches, requests, retries, "
 				+ "wait_millis, prompt_tokens, completion_tokens, cost_usd, unpriced, without_timing, resent_in_doubt, "
-				+ "outside_window, source_duplicates FROM backfill_step_stats WHERE step_execution_id = ?",
+				+ "outside_window, reconciled_in_doubt, left_in_doubt, source_duplicates FROM backfill_step_stats "
+				+ "WHERE step_execution_id = ?",
 				(rs, i) -> new ChunkStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
 						rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getBigDecimal(10),
-						rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15)),
+						rs.getLong(11), rs.getLong(12), rs.getLong(13), rs.getLong(14), rs.getLong(15), rs.getLong(16),
+						rs.getLong(17)),
 				stepExecutionId);
 		return rows.stream().findFirst();
 	}
@@ -82,13 +84,14 @@ public class StepStatsStore {
 				+ "wait_millis = wait_millis + ?, prompt_tokens = prompt_tokens + ?, "
 				+ "completion_tokens = completion_tokens + ?, cost_usd = cost_usd + ?, unpriced = unpriced + ?, "
 				+ "without_timing = without_timing + ?, resent_in_doubt = resent_in_doubt + ?, "
-				+ "outside_window = outside_window + ?, source_duplicates = source_duplicates + ? "
+				+ "outside_window = outside_window + ?, reconciled_in_doubt = reconciled_in_doubt + ?, "
+				+ "left_in_doubt = left_in_doubt + ?, source_duplicates = source_duplicates + ? "
 				+ "WHERE step_execution_id = ?",
 				stats.sent(),
 				stats.alreadySent(), stats.rejected(), stats.batches(), stats.requests(), stats.retries(),
 				stats.waitMillis(), stats.promptTokens(), stats.completionTokens(), stats.costUsd(), stats.unpriced(),
-				stats.withoutTiming(), stats.inDoubtResent(), stats.outsideWindow(), stats.sourceDuplicates(),
-				stepExecutionId);
+				stats.withoutTiming(), stats.inDoubtResent(), stats.outsideWindow(), stats.reconciled(),
+				stats.leftInDoubt(), stats.sourceDuplicates(), stepExecutionId);
 	}
 
 }

@@ -6,8 +6,24 @@ package io.keywordsbackfill.delivery;
  */
 public class TransientDeliveryException extends RuntimeException {
 
+	private final boolean mayHaveArrived;
+
 	public TransientDeliveryException(String message, Throwable cause) {
+		this(message, cause, false);
+	}
+
+	/**
+	 * @param mayHaveArrived an attempt may have reached Keywords AI before its answer was lost, so its logs may be
+	 * stored
+	 */
+	public TransientDeliveryException(String message, Throwable cause, boolean mayHaveArrived) {
 		super(message, cause);
+		this.mayHaveArrived = mayHaveArrived;
+	}
+
+	/** Whether an attempt may have reached Keywords AI before its answer was lost. */
+	public boolean mayHaveArrived() {
+		return mayHaveArrived;
 	}
 
 }

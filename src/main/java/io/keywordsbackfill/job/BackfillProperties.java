@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * otherwise, {@code log} log lines only, {@code off} nothing
  * @param progressInterval how often a progress log line is written
  * @param inDoubt what a restart does with logs a killed run had in flight
+ * @param reconcile how {@code reconcile} asks Keywords AI, and what it does when it cannot
  * @param fingerprintCache recognise a file seen before and unchanged since (same path, size, times and inode)
  * by the fingerprint remembered for it, instead of reading it whole again
  */
@@ -46,7 +47,8 @@ public record BackfillProperties(
 		Path pricesFile,
 		@DefaultValue("auto") Progress progress,
 		@DefaultValue("10s") Duration progressInterval,
-		@DefaultValue("resend") InDoubt inDoubt,
+		@DefaultValue("reconcile") InDoubt inDoubt,
+		@DefaultValue @Valid Reconcile reconcile,
 		@DefaultValue("true") boolean fingerprintCache) {
 
 	public BackfillProperties {
@@ -62,12 +64,33 @@ public record BackfillProperties(
 	}
 
 	/**
-	 * What a restart does with the logs a killed run had in flight, whose arrival nothing can tell:
-	 * {@code resend} them (none lost; a duplicate for each that had arrived) or {@code reject} them as
-	 * {@code in_doubt} (none duplicated; listed by {@code rejects}, sent by {@code replay}).
+	 * What a restart does with the logs a killed run had in flight: {@code reconcile} asks Keywords AI which of
+	 * them it stores and sends only the rest (also for a batch whose answer was lost in a running import);
+	 * {@code resend} sends them all again (none lost; a duplicate for each that had arrived); {@code reject} sets
+	 * them aside as {@code in_doubt} (none duplicated; listed by {@code rejects}, sent by {@code replay}).
 	 */
 	public enum InDoubt {
+		RECONCILE, RESEND, REJECT
+	}
+
+	/** What {@code reconcile} does with logs it cannot look up. */
+	public enum Fallback {
 		RESEND, REJECT
+	}
+
+	/**
+	 * @param settleTime how long to wait before asking again about logs not listed at the first question (Keywords
+	 * AI lists a log some time after it accepted it)
+	 * @param fallback what happens to logs that cannot be looked up: the list endpoint answers 403/404, or a log has
+	 * no {@code custom_identifier}
+	 */
+	public record Reconcile(@DefaultValue("5s") Duration settleTime, @DefaultValue("resend") Fallback fallback) {
+
+		@AssertTrue(message = "settleTime must not be negative")
+		boolean isSettleTimeValid() {
+			return settleTime == null || !settleTime.isNegative();
+		}
+
 	}
 
 	/** Values of {@code backfill.progress}. */

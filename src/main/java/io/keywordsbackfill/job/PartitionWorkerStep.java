@@ -156,6 +156,15 @@ final class PartitionWorkerStep implements Step {
 						this.parts.priceCatalog()), options.withWindow(params.window())));
 	}
 
+	/** Whether logs in doubt that no one could look up are sent again (else set aside as {@code in_doubt}). */
+	static boolean resendInDoubt(BackfillProperties properties) {
+		return switch (properties.inDoubt()) {
+			case RESEND -> true;
+			case REJECT -> false;
+			case RECONCILE -> properties.reconcile().fallback() == BackfillProperties.Fallback.RESEND;
+		};
+	}
+
 	private KeywordsLogWriter writer(ImportParameters params, StepExecution stepExecution) {
 		RunResources runResources = this.parts.runResources();
 		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
@@ -168,17 +177,16 @@ final class PartitionWorkerStep implements Step {
 				: new KeywordsAiClient(keywordsAi, this.parts.http().client(),
 						RetryPolicy.of(keywordsAi.retry(), runResources.retryWaits(stepExecution.getJobExecutionId())),
 						new CompositeDeliveryEvents(List.of(deliveryEvents, throttle.concurrency())),
-						runResources.serverAnswered(stepExecution.getJobExecutionId()));
+						runResources.serverAnswered(stepExecution.getJobExecutionId()), runResources.storedLogs());
 		TransactionTemplate ownTransaction = new TransactionTemplate(this.parts.transactionManager());
 		ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		int maxBatchLogs = (params.settings().maxBatchLogs() != null) ? params.settings().maxBatchLogs()
 				: keywordsAi.maxBatchLogs();
 		DeliveryOptions options = new DeliveryOptions(maxBatchLogs, keywordsAi.maxBatchBytes().toBytes(),
-				params.dryRun(), params.resend(),
-				this.parts.properties().inDoubt() == BackfillProperties.InDoubt.RESEND);
+				params.dryRun(), params.resend(), resendInDoubt(this.parts.properties()));
 		return new KeywordsLogWriter(this.parts.ledger(), this.parts.pending(), this.parts.rejects(), this.parts.stats(),
 				logSink, deliveryCounters, deliveryEvents, ownTransaction, this.parts.deliveryExecutor(), throttle,
-				runResources.inDoubt(stepExecution.getJobExecutionId()),
+				() -> runResources.inDoubt(stepExecution.getJobExecutionId(), !params.dryRun()),
 				runResources.claims(stepExecution.getJobExecutionId()), options,
 				stepExecution.getJobExecution().getJobInstance().getInstanceId(), stepExecution.getJobExecutionId(),
 				stepExecution.getId());

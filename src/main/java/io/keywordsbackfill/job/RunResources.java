@@ -1,6 +1,7 @@
 package io.keywordsbackfill.job;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,23 +9,34 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.keywordsbackfill.delivery.AdaptiveConcurrencyLimit;
 import io.keywordsbackfill.delivery.DeliveryThrottle;
 import io.keywordsbackfill.delivery.DryRunSink;
+import io.keywordsbackfill.delivery.InDoubtLogs;
+import io.keywordsbackfill.delivery.InDoubtReconciler;
+import io.keywordsbackfill.delivery.KeywordsAiHttp;
+import io.keywordsbackfill.delivery.KeywordsAiProperties;
+import io.keywordsbackfill.delivery.Ledger;
 import io.keywordsbackfill.delivery.LogSink;
 import io.keywordsbackfill.delivery.PendingDeliveries;
 import io.keywordsbackfill.delivery.RateLimiter;
+import io.keywordsbackfill.delivery.RetryPolicy;
 import io.keywordsbackfill.delivery.Sleeper;
 import io.keywordsbackfill.delivery.SourceCopy;
 import io.keywordsbackfill.delivery.StoppableSleeper;
+import io.keywordsbackfill.delivery.StoredLogs;
 import io.keywordsbackfill.pricing.PriceCatalog;
 import io.keywordsbackfill.source.BatchInputIndexes;
 
 /**
  * What the partitions of one running job execution share: the {@link DeliveryThrottle}, so rate limits and
- * the concurrency limit hold for the run as a whole, and a dry run's output file, so their request bodies do
- * not interleave. (Not job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
+ * the concurrency limit hold for the run as a whole, a dry run's output file, so their request bodies do
+ * not interleave, and the logs killed runs left in doubt, reconciled once before any partition sends. (Not
+ * job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
  */
 @Component
 class RunResources {
@@ -37,7 +49,7 @@ class RunResources {
 
 	private final Map<Long, BatchInputIndexes> batchInputIndexes = new ConcurrentHashMap<>();
 
-	private final Map<Long, Set<String>> inDoubt = new ConcurrentHashMap<>();
+	private final Map<Long, InDoubtOnce> inDoubt = new ConcurrentHashMap<>();
 
 	private final Map<Long, ConcurrentMap<String, SourceCopy>> claims = new ConcurrentHashMap<>();
 
@@ -49,14 +61,50 @@ class RunResources {
 
 	private final PendingDeliveries pending;
 
-	RunResources(BackfillProperties properties, PendingDeliveries pending) {
+	private final Ledger ledger;
+
+	private final KeywordsAiProperties keywordsAi;
+
+	private final KeywordsAiHttp http;
+
+	private final TransactionTemplate ownTransaction;
+
+	RunResources(BackfillProperties properties, PendingDeliveries pending, Ledger ledger,
+			KeywordsAiProperties keywordsAi, KeywordsAiHttp http, PlatformTransactionManager transactionManager) {
 		this.properties = properties;
 		this.pending = pending;
+		this.ledger = ledger;
+		this.keywordsAi = keywordsAi;
+		this.http = http;
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
-	/** The ids that killed executions left in flight, read once per run and shared by its partitions. */
-	Set<String> inDoubt(long jobExecutionId) {
-		return this.inDoubt.computeIfAbsent(jobExecutionId, this.pending::inDoubt);
+	/**
+	 * The logs that killed executions left in flight, with what Keywords AI said of them, found once per run and
+	 * shared by its partitions: the first partition asks (with {@code backfill.in-doubt=reconcile}), the others
+	 * wait for its answer, so that none sends a log in doubt before it is settled.
+	 * @param ask false for a dry run, which sends nothing and asks nothing
+	 */
+	InDoubtLogs inDoubt(long jobExecutionId, boolean ask) throws InterruptedException {
+		return this.inDoubt.computeIfAbsent(jobExecutionId, id -> new InDoubtOnce()).get(() -> {
+			StoredLogs storedLogs = ask ? storedLogs() : null;
+			String fallback = this.properties.reconcile().fallback().name().toLowerCase(Locale.ROOT);
+			return new InDoubtReconciler(this.pending, this.ledger, this.ownTransaction, storedLogs, fallback)
+				.reconcile(jobExecutionId);
+		});
+	}
+
+	/**
+	 * How a run asks Keywords AI which logs it stores, with {@code backfill.in-doubt=reconcile}; null otherwise or
+	 * without an API key (a dry run).
+	 */
+	StoredLogs storedLogs() {
+		if (this.properties.inDoubt() != BackfillProperties.InDoubt.RECONCILE || !this.keywordsAi.hasApiKey()) {
+			return null;
+		}
+		return new StoredLogs(this.keywordsAi, this.http.client(), RetryPolicy.of(this.keywordsAi.retry()),
+				Sleeper.THREAD, this.properties.reconcile().settleTime());
 	}
 
 	/**
@@ -135,6 +183,27 @@ class RunResources {
 		if (sink != null) {
 			sink.close();
 		}
+	}
+
+	/** A value computed by the first caller while the others wait for it. */
+	private static final class InDoubtOnce {
+
+		private InDoubtLogs logs;
+
+		synchronized InDoubtLogs get(Computation computation) throws InterruptedException {
+			if (this.logs == null) {
+				this.logs = computation.compute();
+			}
+			return this.logs;
+		}
+
+	}
+
+	@FunctionalInterface
+	private interface Computation {
+
+		InDoubtLogs compute() throws InterruptedException;
+
 	}
 
 	private static RateLimiter rate(double perSecond) {

@@ -53,7 +53,7 @@ public class RunQueries {
 	public Optional<RunSummary> find(long jobExecutionId) {
 		List<RunSummary> runs = jdbc.query(SELECT_RUNS + " WHERE run_id = ?",
 				(rs, i) -> summary(rs, steps(jobExecutionId), rejectReasons(jobExecutionId), models(jobExecutionId),
-						resentInDoubt(jobExecutionId)),
+						inDoubt(jobExecutionId)),
 				jobExecutionId);
 		return runs.stream().findFirst().map(this::withFiles);
 	}
@@ -78,7 +78,8 @@ public class RunQueries {
 		return new RunSummary(run.id(), run.instanceId(), run.job(), run.status(), run.exitCode(), run.exitMessage(),
 				run.startedAt(), run.endedAt(), run.durationSeconds(), files, params.get("definition"),
 				params.get("logicalDate"), params.get("dryRun.out"), window, lineIds ? Boolean.TRUE : null, run.counts(),
-				run.recordsPerSecond(), run.steps(), run.rejectReasons(), run.models(), run.resentInDoubt());
+				run.recordsPerSecond(), run.steps(), run.rejectReasons(), run.models(), run.resentInDoubt(),
+				run.reconciledInDoubt(), run.leftInDoubt());
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
@@ -89,9 +90,11 @@ public class RunQueries {
 				jobExecutionId);
 	}
 
-	private Long resentInDoubt(long jobExecutionId) {
-		return jdbc.queryForObject("SELECT COALESCE(SUM(resent_in_doubt), 0) FROM backfill_step_stats "
-				+ "WHERE job_execution_id = ?", Long.class, jobExecutionId);
+	/** Logs in doubt resent, found stored and left in doubt by the run. */
+	private long[] inDoubt(long jobExecutionId) {
+		return jdbc.queryForObject("SELECT COALESCE(SUM(resent_in_doubt), 0), COALESCE(SUM(reconciled_in_doubt), 0), "
+				+ "COALESCE(SUM(left_in_doubt), 0) FROM backfill_step_stats WHERE job_execution_id = ?",
+				(rs, i) -> new long[] { rs.getLong(1), rs.getLong(2), rs.getLong(3) }, jobExecutionId);
 	}
 
 	private List<RunSummary.ModelSummary> models(long jobExecutionId) {
@@ -112,7 +115,7 @@ public class RunQueries {
 	}
 
 	private static RunSummary summary(ResultSet rs, List<RunSummary.StepSummary> steps, Map<String, Long> reasons,
-			List<RunSummary.ModelSummary> models, Long resentInDoubt) throws SQLException {
+			List<RunSummary.ModelSummary> models, long[] inDoubt) throws SQLException {
 		BigDecimal waitSeconds = rs.getBigDecimal("wait_seconds");
 		RunSummary.Counts counts = new RunSummary.Counts(rs.getLong("records_read"), rs.getLong("sent"),
 				rs.getLong("already_sent"), rs.getLong("rejected"), rs.getLong("batches"), rs.getLong("requests"),
@@ -124,7 +127,8 @@ public class RunQueries {
 				rs.getString("status"), rs.getString("exit_code"), firstLine(rs.getString("exit_message")),
 				instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ended_at")),
 				rs.getBigDecimal("duration_seconds"), List.of(), null, null, null, null, null, counts,
-				rs.getBigDecimal("records_per_second"), steps, reasons, models, resentInDoubt);
+				rs.getBigDecimal("records_per_second"), steps, reasons, models, inDoubt == null ? null : inDoubt[0],
+				inDoubt == null ? null : inDoubt[1], inDoubt == null ? null : inDoubt[2]);
 	}
 
 	private static Instant instant(Timestamp timestamp) {

@@ -14,8 +14,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * earlier executions have their own ids. {@code definition} and {@code logicalDate} name the job definition
  * and night of a scheduled run (null for an ad hoc import); {@code dryRunOutput} is the file a dry run wrote
  * its requests to, null for a real run; {@code window} is the run's import window, null when it had none;
- * {@code lineIds} is true when the user asked for line-based ids of usage-csv rows that have none, null
- * otherwise.
+ * {@code lineIds} is true when the user asked for line-based ids of records that have none, null otherwise.
+ * Of the logs in doubt after a kill or a lost answer (null in listings of several runs), {@code reconciledInDoubt}
+ * were found stored in Keywords AI and not sent again, {@code resentInDoubt} were sent again (not found, or not
+ * looked up) and {@code leftInDoubt} were set aside as {@code in_doubt} rejects.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -39,7 +41,9 @@ public record RunSummary(
 		List<StepSummary> steps,
 		@JsonProperty("reject_reasons") Map<String, Long> rejectReasons,
 		List<ModelSummary> models,
-		@JsonProperty("resent_in_doubt") Long resentInDoubt) {
+		@JsonProperty("resent_in_doubt") Long resentInDoubt,
+		@JsonProperty("reconciled_in_doubt") Long reconciledInDoubt,
+		@JsonProperty("left_in_doubt") Long leftInDoubt) {
 
 	/** What one model's sent logs counted and cost in this run. */
 	public record ModelSummary(String model, long logs, @JsonProperty("prompt_tokens") long promptTokens,

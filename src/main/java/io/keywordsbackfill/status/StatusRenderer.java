@@ -93,9 +93,11 @@ public final class StatusRenderer {
 		}
 		line(text, "sent", c.sent() + (run.dryRunOutput() != null ? " (would be sent)" : ""));
 		line(text, "already sent", c.alreadySent() + " (in the ledger from earlier runs; not sent again)");
-		if (run.resentInDoubt() != null && run.resentInDoubt() > 0) {
-			line(text, "resent", run.resentInDoubt() + " log(s) a killed run had in flight were sent again "
-					+ "(each one that had arrived is now stored twice; backfill.in-doubt=reject sets them aside instead)");
+		if (positive(run.reconciledInDoubt()) || positive(run.resentInDoubt()) || positive(run.leftInDoubt())) {
+			line(text, "in doubt", "of the logs a killed run had in flight or whose answer was lost: "
+					+ orZero(run.reconciledInDoubt()) + " found stored in Keywords AI (not sent again), "
+					+ orZero(run.resentInDoubt()) + " resent, " + orZero(run.leftInDoubt()) + " left in doubt"
+					+ (positive(run.leftInDoubt()) ? " (in_doubt rejects: check, then 'replay " + run.id() + "')" : ""));
 		}
 		line(text, "rejected", c.rejected() + (c.rejected() > 0 ? " (see 'rejects " + run.id() + "')" : ""));
 		if (run.window() != null || c.outsideWindow() > 0) {
@@ -145,6 +147,14 @@ public final class StatusRenderer {
 			line(text, "next", "fix the cause, then 'restart " + run.id() + "' (continues from the last committed chunk)");
 		}
 		return text.toString();
+	}
+
+	private static boolean positive(Long count) {
+		return count != null && count > 0;
+	}
+
+	private static long orZero(Long count) {
+		return count == null ? 0 : count;
 	}
 
 	/** Past this many, a run's files and partitions are summed up (a year of daily files is hundreds). */

@@ -265,6 +265,113 @@ class KeywordsAiClientTests {
 		assertThat(events.completedStatuses).containsExactly(200);
 	}
 
+	private KeywordsAiClient reconcilingClient(Duration budget) {
+		KeywordsAiProperties.Retry retry = new KeywordsAiProperties.Retry(Duration.ofMillis(500), 2,
+				Duration.ofSeconds(30), budget, 0);
+		KeywordsAiProperties properties = new KeywordsAiProperties(server.url("/api").uri(), API_KEY,
+				Duration.ofSeconds(5), Duration.ofSeconds(5), 500, DataSize.ofMegabytes(10), retry);
+		RetryPolicy policy = new RetryPolicy(retry, time, () -> 0.5, time, Clock.fixed(NOW, ZoneOffset.UTC));
+		StoredLogs storedLogs = new StoredLogs(properties, new okhttp3.OkHttpClient(), policy, time, Duration.ofSeconds(3));
+		client = new KeywordsAiClient(properties, null, policy, events, new java.util.concurrent.atomic.AtomicBoolean(), storedLogs);
+		return client;
+	}
+
+	/** A log that can be looked up: custom identifier {@code c-N}, ledger key {@code src-N}. */
+	private static OutgoingLog findable(int n) {
+		return new OutgoingLog("src-" + n, ("{\"custom_identifier\":\"c-" + n + "\"}").getBytes(StandardCharsets.UTF_8),
+				"c-" + n, "2025-01-01T00:00:0" + n + "Z");
+	}
+
+	private static MockResponse listing(int... ns) {
+		String results = IntStream.of(ns)
+			.mapToObj(n -> "{\"unique_id\":\"u" + n + "\",\"custom_identifier\":\"c-" + n
+					+ "\",\"metadata\":{\"backfill_source_id\":\"src-" + n + "\"}}")
+			.collect(Collectors.joining(","));
+		return json(200, "{\"count\":" + ns.length + ",\"next\":null,\"results\":[" + results + "]}");
+	}
+
+	private static MockResponse lostAnswer() {
+		return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+	}
+
+	/** The request arrived and was stored, but its answer was lost: asking finds the logs, so none is sent twice. */
+	@Test
+	void aLostAnswerIsLookedUpBeforeTheBatchIsSentAgain() throws Exception {
+		server.enqueue(lostAnswer());
+		server.enqueue(listing(1, 2));
+
+		List<LogResult> results = reconcilingClient(Duration.ofMinutes(5)).send(List.of(findable(1), findable(2)));
+
+		assertThat(results).containsExactly(LogResult.accepted("u1", 200), LogResult.accepted("u2", 200));
+		assertThat(server.takeRequest().getTarget()).isEqualTo("/api/request-logs/batch/create");
+		assertThat(server.takeRequest().getUrl().encodedPath()).isEqualTo("/api/request-logs/list/");
+		assertThat(server.getRequestCount()).isEqualTo(2);
+		assertThat(events.foundStored).containsExactly(2);
+		assertThat(time.waits).isEmpty();
+	}
+
+	@Test
+	void afterALostAnswerOnlyTheLogsNotListedAfterTheSettleTimeAreSentAgain() throws Exception {
+		server.enqueue(lostAnswer());
+		server.enqueue(listing());
+		server.enqueue(listing(1));
+		server.enqueue(successes(1));
+
+		List<LogResult> results = reconcilingClient(Duration.ofMinutes(5)).send(List.of(findable(1), findable(2)));
+
+		assertThat(results).containsExactly(LogResult.accepted("u1", 200), LogResult.accepted("log_0", 200));
+		server.takeRequest();
+		server.takeRequest();
+		server.takeRequest();
+		assertThat(server.takeRequest().getBody().utf8()).isEqualTo("{\"logs\":[{\"custom_identifier\":\"c-2\"}]}");
+		assertThat(time.waits).containsExactly(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void aLostAnswerWithoutTheListEndpointSendsTheBatchAgainWhole() throws Exception {
+		server.enqueue(lostAnswer());
+		server.enqueue(json(404, "{\"detail\":\"Not found.\"}"));
+		server.enqueue(successes(2));
+
+		List<LogResult> results = reconcilingClient(Duration.ofMinutes(5)).send(List.of(findable(1), findable(2)));
+
+		assertThat(results).extracting(LogResult::accepted).containsExactly(true, true);
+		assertThat(server.getRequestCount()).isEqualTo(3);
+		server.takeRequest();
+		server.takeRequest();
+		assertThat(server.takeRequest().getBody().utf8()).contains("c-1", "c-2");
+	}
+
+	/** A batch whose answer was lost and whose retries ran out may be stored: its in-flight marker must stay. */
+	@Test
+	void retriesThatRunOutAfterALostAnswerSayTheLogsMayBeStored() {
+		server.setDispatcher(new Dispatcher() {
+			private int n;
+
+			@Override
+			public MockResponse dispatch(RecordedRequest request) {
+				n++;
+				if (n == 1) {
+					return lostAnswer();
+				}
+				return request.getUrl().encodedPath().endsWith("/list/") ? listing()
+						: json(503, "{\"message\":\"overloaded\"}");
+			}
+		});
+
+		assertThatExceptionOfType(TransientDeliveryException.class)
+			.isThrownBy(() -> reconcilingClient(Duration.ofSeconds(10)).send(List.of(findable(1))))
+			.satisfies(ex -> assertThat(ex.mayHaveArrived()).isTrue());
+	}
+
+	@Test
+	void aConnectionRefusedNeverReachedTheServer() {
+		assertThat(KeywordsAiClient.mayHaveArrived(new java.net.ConnectException("Connection refused"))).isFalse();
+		assertThat(KeywordsAiClient.mayHaveArrived(new java.net.SocketTimeoutException("Connect timed out"))).isFalse();
+		assertThat(KeywordsAiClient.mayHaveArrived(new java.net.SocketException("Connection reset"))).isTrue();
+		assertThat(KeywordsAiClient.mayHaveArrived(new java.net.SocketTimeoutException("timeout"))).isTrue();
+	}
+
 	@Test
 	void failsTransientlyWhenTheBudgetRunsOut() {
 		server.setDispatcher(new Dispatcher() {
@@ -326,7 +433,7 @@ class KeywordsAiClientTests {
 		KeywordsAiProperties properties = new KeywordsAiProperties(java.net.URI.create(baseUrl), API_KEY,
 				Duration.ofSeconds(5), Duration.ofSeconds(5), 500, DataSize.ofMegabytes(10), retry);
 		RetryPolicy policy = new RetryPolicy(retry, time, () -> 1.0, time, Clock.fixed(NOW, ZoneOffset.UTC));
-		KeywordsAiClient built = new KeywordsAiClient(properties, null, policy, events, answered);
+		KeywordsAiClient built = new KeywordsAiClient(properties, null, policy, events, answered, null);
 		if (client == null) {
 			client = built;
 		}

@@ -15,6 +15,13 @@ final class RecordingEvents implements DeliveryEvents {
 
 	final List<String> splits = new CopyOnWriteArrayList<>();
 
+	final List<Integer> foundStored = new CopyOnWriteArrayList<>();
+
+	@Override
+	public void foundStored(int count) {
+		foundStored.add(count);
+	}
+
 	@Override
 	public void requestCompleted(int statusCode, Duration latency) {
 		completedStatuses.add(statusCode);

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(properties = { "backfill.chunk-size=10", "backfill.concurrency=2", "keywordsai.max-batch-logs=5",
 		"backfill.partitions=3", "backfill.min-partition-bytes=4KB",
-		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=3s" })
+		"keywordsai.retry.initial-delay=5ms", "keywordsai.retry.max-delay=20ms", "keywordsai.retry.budget=3s",
+		// reconciliation asks twice without waiting in between: the stand-in lists a log as soon as it stores it
+		"backfill.reconcile.settle-time=0s" })
 @SpringBatchTest
 @ExtendWith(OutputCaptureExtension.class)
 abstract class ImportJobFunctionalTests {
@@ -717,8 +721,13 @@ abstract class ImportJobFunctionalTests {
 		LaunchOutcome outcome = launcher.launch(params);
 
 		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		assertThat(keywordsAi.requests()).hasSize(3);
-		assertThat(keywordsAi.requests()).allSatisfy(r -> assertThat(r.getBody().utf8()).contains("\"logs\""));
+		// the dropped connection's request never got to storing the logs: reconciliation asked twice, found
+		// nothing, and the batch was sent again
+		assertThat(keywordsAi.requests()).filteredOn(r -> r.getUrl().encodedPath().equals(KeywordsAiStub.BATCH_PATH))
+			.hasSize(3)
+			.allSatisfy(r -> assertThat(r.getBody().utf8()).contains("\"logs\""));
+		assertThat(keywordsAi.requests()).filteredOn(r -> r.getUrl().encodedPath().equals(KeywordsAiStub.LIST_PATH))
+			.hasSize(2);
 		assertThat(runs.find(outcome.execution().getId()).orElseThrow().counts().retries()).isEqualTo(2);
 		assertThat(keywordsAi.storedCounts()).hasSize(5).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
 	}
@@ -905,8 +914,12 @@ abstract class ImportJobFunctionalTests {
 		assertThat(keywordsAi.requests()).hasSize(requests);
 	}
 
+	/**
+	 * A marker written before custom identifiers and timestamps were recorded cannot be looked up: its logs take the
+	 * fallback, {@code resend}.
+	 */
 	@Test
-	void logsLeftInFlightByAKilledRunAreSentAgainAndCounted() throws Exception {
+	void logsLeftInFlightThatCannotBeLookedUpAreSentAgainAndCounted() throws Exception {
 		// given: a killed run left two logs in flight (their answer never committed)
 		Path file = TogetherBatchFiles.output(dir.resolve("doubt.jsonl"), "d", 0, 10);
 		jdbc.update("INSERT INTO backfill_pending (batch_id, job_execution_id, logs, source_ids, created_at) "
@@ -915,7 +928,7 @@ abstract class ImportJobFunctionalTests {
 		// when
 		LaunchOutcome outcome = launcher.launch(parameters(file));
 
-		// then: none lost (backfill.in-doubt=resend); the two are counted as possible duplicates
+		// then: none lost (backfill.reconcile.fallback=resend); the two are counted as possible duplicates
 		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(keywordsAi.storedCounts()).hasSize(10).containsKeys("together-request:d-3", "together-request:d-7");
 		assertThat(rejects.findByRun(outcome.execution().getId())).isEmpty();
@@ -923,6 +936,93 @@ abstract class ImportJobFunctionalTests {
 				Long.class, outcome.execution().getId())).isEqualTo(2);
 		assertThat(runs.find(outcome.execution().getId()).orElseThrow().resentInDoubt()).isEqualTo(2);
 		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+	}
+
+	/** A killed run left logs 3 and 7 in flight; Keywords AI had stored 3 before the kill, not 7. */
+	void killedRunLeftTwoLogsInFlightOfWhichOneArrived() {
+		keywordsAi.storeDirectly("{\"custom_identifier\":\"together-request:d-3\",\"timestamp\":\""
+				+ Instant.ofEpochSecond(1735689600 + 3) + "\",\"metadata\":{\"backfill_source_id\":\"together-request:d-3\"}}");
+		jdbc.update("INSERT INTO backfill_pending (batch_id, job_execution_id, logs, source_ids, custom_identifiers, "
+				+ "log_timestamps, created_at) VALUES ('b-1', 999, 2, ?, ?, ?, CURRENT_TIMESTAMP)",
+				"[\"together-request:d-3\",\"together-request:d-7\"]", "[\"together-request:d-3\",\"together-request:d-7\"]",
+				"[\"" + Instant.ofEpochSecond(1735689600 + 3) + "\",\"" + Instant.ofEpochSecond(1735689600 + 7) + "\"]");
+	}
+
+	@Test
+	void logsInDoubtThatKeywordsAiStoresAreNotSentAgain() throws Exception {
+		// given
+		Path file = TogetherBatchFiles.output(dir.resolve("doubt.jsonl"), "d", 0, 10);
+		killedRunLeftTwoLogsInFlightOfWhichOneArrived();
+
+		// when
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		// then: each log stored once; the one found is in the ledger, already sent, and counted as reconciled
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(10).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isEqualTo(9);
+		assertThat(summary.counts().alreadySent()).isEqualTo(1);
+		assertThat(summary.reconciledInDoubt()).isEqualTo(1);
+		assertThat(summary.resentInDoubt()).isEqualTo(1);
+		assertThat(summary.leftInDoubt()).isZero();
+		assertThat(StatusRenderer.detail(summary)).contains("1 found stored in Keywords AI (not sent again), 1 resent, "
+				+ "0 left in doubt");
+		assertThat(jdbc.queryForObject("SELECT log_id FROM backfill_ledger WHERE source_id = 'together-request:d-3'",
+				String.class)).isEqualTo("u-together-request:d-3");
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_pending", Long.class)).isZero();
+		// the question named both identifiers, within the logs' own time (not the endpoint's default last hour)
+		RecordedRequest question = keywordsAi.requests().stream()
+			.filter(r -> r.getUrl().encodedPath().equals(KeywordsAiStub.LIST_PATH)).findFirst().orElseThrow();
+		assertThat(question.getBody().utf8()).contains("together-request:d-3", "together-request:d-7");
+		assertThat(Instant.parse(question.getUrl().queryParameter("start_time"))).isBefore(Instant.ofEpochSecond(1735689603));
+	}
+
+	@Test
+	void withoutTheListEndpointLogsInDoubtFallBackToResendWithOneWarning(CapturedOutput output) throws Exception {
+		// given: the plan has no list endpoint
+		Path file = TogetherBatchFiles.output(dir.resolve("doubt.jsonl"), "d", 0, 10);
+		killedRunLeftTwoLogsInFlightOfWhichOneArrived();
+		keywordsAi.scriptRequests(r -> r.getUrl().encodedPath().equals(KeywordsAiStub.LIST_PATH)
+				? new MockResponse.Builder().code(404).body("{\"detail\":\"Not found.\"}").build() : null);
+
+		// when
+		LaunchOutcome outcome = launcher.launch(parameters(file));
+
+		// then: none lost; the one that had arrived is stored twice, and the run says so
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(10).containsEntry("together-request:d-3", 2);
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.resentInDoubt()).isEqualTo(2);
+		assertThat(summary.reconciledInDoubt()).isZero();
+		assertThat(output.getAll()).containsOnlyOnce("Cannot reconcile 2 log(s) in doubt of 1 batch(es)")
+			.contains("HTTP 404", "backfill.reconcile.fallback=resend");
+	}
+
+	/** The connection breaks after a batch was stored: the run asks before sending it again, and stores it once. */
+	@Test
+	void aBatchWhoseAnswerIsLostIsLookedUpInsteadOfSentTwice() throws Exception {
+		// given: the first batch request is stored, and its connection closed before the answer
+		ImportParameters params = generated(10);
+		AtomicBoolean first = new AtomicBoolean(true);
+		keywordsAi.scriptRequests(r -> {
+			if (r.getUrl().encodedPath().equals(KeywordsAiStub.BATCH_PATH) && first.compareAndSet(true, false)) {
+				JSON.readTree(r.getBody().utf8()).get("logs").forEach(log -> keywordsAi.storeDirectly(log.toString()));
+				return new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+			}
+			return null;
+		});
+
+		// when
+		LaunchOutcome outcome = launcher.launch(params);
+
+		// then
+		assertThat(outcome.execution().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(keywordsAi.storedCounts()).hasSize(10).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+		RunSummary summary = runs.find(outcome.execution().getId()).orElseThrow();
+		assertThat(summary.counts().sent()).isEqualTo(10);
+		assertThat(summary.reconciledInDoubt()).isEqualTo(5);
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM backfill_ledger", Long.class)).isEqualTo(10);
 	}
 
 	@Test

@@ -47,7 +47,7 @@ class ProgressReporterTests {
 
 	final FakeReader reader = new FakeReader();
 
-	final ChunkStats delivered = new ChunkStats(90, 5, 3, 2, 2, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 0, 0);
+	final ChunkStats delivered = new ChunkStats(90, 5, 3, 2, 2, 0, 0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 0, 0, 0, 0);
 
 	final StepStatsStore stats = new StepStatsStore(null) {
 		@Override

@@ -1,6 +1,11 @@
 package io.keywordsbackfill.support;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +18,21 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A Keywords AI stand-in for MockWebServer: it parses each batch request, remembers every log it stored,
  * and answers as scripted. The default answer stores every log and returns one "success" result per log.
+ * {@code POST /api/request-logs/list/} lists the stored logs as Keywords AI does: filtered by
+ * {@code custom_identifier} ({@code "in"}), within {@code start_time} (default one hour ago) and {@code end_time}
+ * (default now), newest first, a page of {@code page_size} (default 50, at most 1000) at a time.
  */
 public class KeywordsAiStub extends Dispatcher {
 
 	public static final String BATCH_PATH = "/api/request-logs/batch/create";
+
+	public static final String LIST_PATH = "/api/request-logs/list/";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -65,6 +77,9 @@ public class KeywordsAiStub extends Dispatcher {
 		if (scripted != null) {
 			return scripted;
 		}
+		if (LIST_PATH.equals(request.getUrl().encodedPath())) {
+			return list(request);
+		}
 		if (!BATCH_PATH.equals(request.getUrl().encodedPath())) {
 			return new MockResponse.Builder().code(404).body("{\"detail\":\"not found\"}").build();
 		}
@@ -82,6 +97,58 @@ public class KeywordsAiStub extends Dispatcher {
 		return new MockResponse.Builder().code(200)
 			.addHeader("Content-Type", "application/json")
 			.body(results.append("]}").toString())
+			.build();
+	}
+
+	/** Stores a log as if an earlier request (one whose answer was lost, say) had sent it. */
+	public void storeDirectly(String logJson) {
+		JsonNode log = JSON.readTree(logJson);
+		stored.add(log);
+		storedBySourceId.computeIfAbsent(log.path("custom_identifier").asString(), k -> new AtomicInteger())
+			.incrementAndGet();
+	}
+
+	private MockResponse list(RecordedRequest request) {
+		Instant end = request.getUrl().queryParameter("end_time") == null ? Instant.now()
+				: Instant.parse(request.getUrl().queryParameter("end_time"));
+		Instant start = request.getUrl().queryParameter("start_time") == null ? Instant.now().minus(Duration.ofHours(1))
+				: Instant.parse(request.getUrl().queryParameter("start_time"));
+		int page = Integer.parseInt(Objects.requireNonNullElse(request.getUrl().queryParameter("page"), "1"));
+		int pageSize = Math.min(1000,
+				Integer.parseInt(Objects.requireNonNullElse(request.getUrl().queryParameter("page_size"), "50")));
+		JsonNode filter = JSON.readTree(request.getBody().utf8()).path("filters").path("custom_identifier");
+		Set<String> wanted = new HashSet<>();
+		filter.path("value").forEach(v -> wanted.add(v.asString()));
+		List<JsonNode> matching = new ArrayList<>();
+		synchronized (stored) {
+			for (int i = stored.size() - 1; i >= 0; i--) {
+				JsonNode log = stored.get(i);
+				Instant at = Instant.parse(log.path("timestamp").asString());
+				if (wanted.contains(log.path("custom_identifier").asString()) && !at.isBefore(start) && !at.isAfter(end)) {
+					matching.add(log);
+				}
+			}
+		}
+		ObjectNode body = JSON.createObjectNode();
+		body.put("count", matching.size());
+		boolean more = (long) page * pageSize < matching.size();
+		body.put("next", more ? request.getUrl().newBuilder().setQueryParameter("page", String.valueOf(page + 1)).build()
+				.toString() : null);
+		body.putNull("previous");
+		ArrayNode results = body.putArray("results");
+		for (JsonNode log : matching.subList(Math.min(matching.size(), (page - 1) * pageSize),
+				Math.min(matching.size(), page * pageSize))) {
+			ObjectNode entry = results.addObject();
+			entry.put("unique_id", "u-" + log.path("custom_identifier").asString());
+			entry.set("custom_identifier", log.path("custom_identifier"));
+			entry.set("timestamp", log.path("timestamp"));
+			if (log.has("metadata")) {
+				entry.set("metadata", log.get("metadata"));
+			}
+		}
+		return new MockResponse.Builder().code(200)
+			.addHeader("Content-Type", "application/json")
+			.body(JSON.writeValueAsString(body))
 			.build();
 	}
 
