@@ -155,7 +155,8 @@ final class PartitionWorkerStep implements Step {
 		RunResources runResources = this.parts.runResources();
 		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
 		// The run's throttle is shared by its partitions; counters and events are this partition's.
-		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId());
+		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId(),
+				RunLimits.readFrom(stepExecution.getExecutionContext()).orElseGet(() -> RunLimits.of(this.parts.properties())));
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
 		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
 				ImportJobConfiguration.JOB_NAME);

@@ -21,7 +21,7 @@ import io.keywordsbackfill.delivery.Sleeper;
  * not interleave. (Not job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
  */
 @Component
-class RunResources {
+public class RunResources {
 
 	private final BackfillProperties properties;
 
@@ -53,11 +53,11 @@ class RunResources {
 		return this.claims.computeIfAbsent(jobExecutionId, id -> ConcurrentHashMap.newKeySet());
 	}
 
-	DeliveryThrottle forRun(long jobExecutionId) {
-		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(
-				rate(this.properties.rateLimit().logsPerSecond()), rate(this.properties.rateLimit().requestsPerSecond()),
-				new AdaptiveConcurrencyLimit(this.properties.concurrency(), 1, this.properties.maxConcurrency(),
-						this.properties.adaptiveConcurrency(), System::nanoTime)));
+	/** The run's throttle, made with {@code limits} by the first partition of the run that asks. */
+	DeliveryThrottle forRun(long jobExecutionId, RunLimits limits) {
+		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(rate(limits.logsPerSecond()),
+				rate(limits.requestsPerSecond()), new AdaptiveConcurrencyLimit(limits.concurrency(), 1,
+						limits.maxConcurrency(), this.properties.adaptiveConcurrency(), System::nanoTime)));
 	}
 
 	/** The run's dry-run output; partitions must not close it (the end of the run does). */
@@ -66,7 +66,8 @@ class RunResources {
 		return sink::send;
 	}
 
-	void finished(long jobExecutionId) {
+	/** Forgets what the partitions of a run shared: the end of the run, or of its last partition on a worker. */
+	public void finished(long jobExecutionId) {
 		this.throttles.remove(jobExecutionId);
 		this.inDoubt.remove(jobExecutionId);
 		this.claims.remove(jobExecutionId);
