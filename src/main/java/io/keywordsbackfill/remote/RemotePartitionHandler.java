@@ -3,6 +3,7 @@ package io.keywordsbackfill.remote;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.partition.support.AbstractPartitionHandler;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -40,7 +42,7 @@ import io.keywordsbackfill.job.RunLimits;
  * {@link RemoteProperties#deadAfter()} is failed, naming the partition and the worker. The run ends once every
  * partition has, so that {@code restart} never runs a partition a live worker still runs.
  */
-class RemotePartitionHandler extends AbstractPartitionHandler {
+class RemotePartitionHandler implements PartitionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(RemotePartitionHandler.class);
 
@@ -64,18 +66,26 @@ class RemotePartitionHandler extends AbstractPartitionHandler {
 		this.admin = admin;
 		this.jobRepository = jobRepository;
 		this.workers = workers;
-		setGridSize(properties.partitions());
 	}
 
+	/**
+	 * Waits for a worker, then cuts the run into {@code backfill.partitions} partitions per live worker (a worker
+	 * takes as many at once, and RabbitMQ hands messages to consumers in turn: with fewer, the first worker to
+	 * have subscribed would take them all), publishes them and waits for their end. A restart's partitions are
+	 * those that did not complete, whatever the number of workers.
+	 */
 	@Override
-	protected Set<StepExecution> doHandle(StepExecution managerStepExecution, Set<StepExecution> partitions)
+	public Collection<StepExecution> handle(StepExecutionSplitter splitter, StepExecution managerStepExecution)
 			throws Exception {
+		long run = managerStepExecution.getJobExecutionId();
+		RemoteConfiguration.declareQueue(this.admin, this.remote);
+		boolean listening = awaitListener(run);
+		int workerCount = Math.max(1, this.workers.live(this.remote.queue(), this.remote.deadAfter()).size());
+		Set<StepExecution> partitions = splitter.split(managerStepExecution, this.properties.partitions() * workerCount);
 		if (partitions.isEmpty()) {
 			return partitions;
 		}
-		long run = managerStepExecution.getJobExecutionId();
-		RemoteConfiguration.declareQueue(this.admin, this.remote);
-		if (!awaitListener(run)) {
+		if (!listening) {
 			String message = "no worker is listening on queue '" + this.remote.queue() + "' at " + this.remote.broker()
 					+ " (waited " + format(this.remote.noWorkerTimeout()) + "): start 'keywords-backfill worker' on a "
 					+ "machine that shares this database and the input files, then 'restart " + run + "'";
@@ -85,7 +95,6 @@ class RemotePartitionHandler extends AbstractPartitionHandler {
 			managerStepExecution.addFailureException(new RemotePartitionException(message));
 			return reload(partitions);
 		}
-		int workerCount = Math.max(1, this.workers.live(this.remote.queue(), this.remote.deadAfter()).size());
 		RunLimits share = RunLimits.of(this.properties).share(workerCount);
 		for (StepExecution partition : partitions) {
 			share.writeTo(partition.getExecutionContext());

@@ -191,7 +191,8 @@ class RemotePartitioningTests {
 		List<RunSummary.StepSummary> partitions = summary.steps().stream()
 			.filter((step) -> step.name().startsWith("deliver-partition:"))
 			.toList();
-		assertThat(partitions).hasSize(3).allSatisfy((step) -> assertThat(step.status()).isEqualTo("COMPLETED"));
+		// three partitions (backfill.partitions) per live worker
+		assertThat(partitions).hasSize(6).allSatisfy((step) -> assertThat(step.status()).isEqualTo("COMPLETED"));
 		assertThat(partitions).extracting(RunSummary.StepSummary::worker).containsOnly("worker-a", "worker-b")
 			.contains("worker-a", "worker-b");
 		assertThat(jdbc.queryForList("SELECT DISTINCT worker FROM backfill_run_partitions WHERE run_id = ?",
