@@ -256,7 +256,8 @@ class RemotePartitionHandler implements PartitionHandler {
 		return lines.stream().sorted().collect(Collectors.joining("\n"));
 	}
 
-	private static String format(Duration duration) {
+	/** A duration as people write it: {@code 30s}, {@code 1m30s}. */
+	static String format(Duration duration) {
 		return duration.toString().substring(2).toLowerCase();
 	}
 

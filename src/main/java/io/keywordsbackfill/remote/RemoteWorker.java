@@ -130,7 +130,7 @@ public class RemoteWorker {
 		consumers.join(this.remote.shutdownGrace().toMillis());
 		if (consumers.isAlive()) {
 			log.warn("Worker {}: partitions still running after {}; stopping them after their current chunk", this.name,
-					this.remote.shutdownGrace().toString().substring(2).toLowerCase());
+					RemotePartitionHandler.format(this.remote.shutdownGrace()));
 			this.running.values().forEach(StepExecution::setTerminateOnly);
 			consumers.join();
 		}
