@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -245,9 +246,11 @@ class RemotePartitionHandler implements PartitionHandler {
 			if (partition.getStatus() == BatchStatus.COMPLETED) {
 				continue;
 			}
-			String description = partition.getExitStatus().getExitDescription();
-			String firstLine = description == null || description.isBlank() ? partition.getStatus().name()
-					: description.lines().findFirst().orElse("");
+			String description = Objects.requireNonNullElse(partition.getExitStatus().getExitDescription(), "");
+			String firstLine = description.startsWith("partition ") ? description.lines().findFirst().orElse("")
+					: partition.getStatus() == BatchStatus.STOPPED
+							? "after its last committed chunk (the worker shut down, or the run was stopped)"
+							: description.isBlank() ? partition.getStatus().name() : description.lines().findFirst().orElse("");
 			String worker = claims.getOrDefault(partition.getId(), Workers.NONE);
 			lines.add(firstLine.startsWith("partition ") ? firstLine
 					: "partition " + partition.getStepName() + " " + partition.getStatus().name().toLowerCase()
