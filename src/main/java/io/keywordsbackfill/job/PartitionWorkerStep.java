@@ -50,8 +50,10 @@ import io.keywordsbackfill.source.UsageCsvItemReader;
  * chunk-oriented step around a reader, processor and writer made for that partition, and runs it.
  * <p>
  * Plain objects rather than step-scoped beans, because a scoped proxy resolves its target in the bean
- * factory on every call, twice per record (read and process). Not a Spring bean either, so Spring Batch's
- * observability post-processor cannot give the built steps a per-item observation registry.
+ * factory on every call, twice per record (read and process). The steps it builds are not Spring beans either,
+ * so Spring Batch's observability post-processor cannot give them a per-item observation registry (this step
+ * is one, so that a {@code worker} process finds it by name; it is not an {@code AbstractStep}, which is what
+ * that post-processor changes).
  */
 final class PartitionWorkerStep implements Step {
 
