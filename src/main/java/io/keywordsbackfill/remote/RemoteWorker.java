@@ -49,6 +49,8 @@ public class RemoteWorker {
 
 	private static final Logger log = LoggerFactory.getLogger(RemoteWorker.class);
 
+	private static final Duration CONSUMER_CANCEL_WAIT = Duration.ofSeconds(10);
+
 	private final String name;
 
 	private final RemoteProperties remote;
@@ -126,17 +128,35 @@ public class RemoteWorker {
 	public void stop() throws InterruptedException {
 		log.info("Worker {} stopping: no new partitions; {} running", this.name, this.running.size());
 		Thread consumers = new Thread(this.container::stop, "worker-stop");
+		consumers.setDaemon(true);
 		consumers.start();
-		consumers.join(this.remote.shutdownGrace().toMillis());
-		if (consumers.isAlive()) {
+		if (!awaitIdle(System.nanoTime() + this.remote.shutdownGrace().toNanos())) {
 			log.warn("Worker {}: partitions still running after {}; stopping them after their current chunk", this.name,
 					RemotePartitionHandler.format(this.remote.shutdownGrace()));
 			this.running.values().forEach(StepExecution::setTerminateOnly);
-			consumers.join();
+			awaitIdle(Long.MAX_VALUE);
+		}
+		// Cancelling a consumer waits for the broker's answer, which was seen to never come; once no partition
+		// runs here, closing the connection (with the application) hands back whatever was not acknowledged.
+		consumers.join(CONSUMER_CANCEL_WAIT.toMillis());
+		if (consumers.isAlive()) {
+			log.warn("Worker {}: RabbitMQ did not confirm the end of its consumers within {}; closing the connection",
+					this.name, RemotePartitionHandler.format(CONSUMER_CANCEL_WAIT));
 		}
 		this.heartbeat.shutdownNow();
 		this.workers.deregister(this.name);
 		log.info("Worker {} stopped", this.name);
+	}
+
+	/** Waits until no partition runs here, or the deadline ({@link System#nanoTime()}) passes. */
+	private boolean awaitIdle(long deadline) throws InterruptedException {
+		while (!this.running.isEmpty()) {
+			if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			Thread.sleep(100);
+		}
+		return true;
 	}
 
 	private void beat() {
