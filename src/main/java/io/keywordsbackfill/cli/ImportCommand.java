@@ -131,11 +131,14 @@ class ImportCommand implements Callable<Integer> {
 		run.configure(parent.context);
 		ImportParameters params = parameters();
 		RunOptions.requireApiKey(parent.context, run.dryRun);
+		if (run.remote) {
+			RunOptions.requireRemoteRun(parent.context, run.dryRun);
+		}
 		ImportLauncher launcher = parent.context.bean(ImportLauncher.class);
 		GracefulStop stop = GracefulStop.install(launcher, parent.context);
 		int exitCode = ExitCodes.FAILED;
 		try {
-			LaunchOutcome outcome = launcher.launch(params);
+			LaunchOutcome outcome = launcher.launch(params, run.remote);
 			exitCode = RunReport.print(outcome, parent.context, out, spec.commandLine().getErr());
 			return exitCode;
 		}

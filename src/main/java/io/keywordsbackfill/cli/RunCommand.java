@@ -67,10 +67,13 @@ class RunCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		JobDefinition definition = load(file);
+		JobDefinition definition = run.remote ? load(file).withRemote() : load(file);
 		LocalDate logicalDate = logicalDate(definition);
 		sizeFor(List.of(definition), parent.context);
 		run.prepare(parent.context);
+		if (definition.remote()) {
+			RunOptions.requireRemoteRun(parent.context, run.dryRun);
+		}
 		JdbcJobLock lock = new JdbcJobLock(parent.context.bean(DataSource.class), Clock.systemUTC(),
 				JdbcJobLock.processOwner());
 		if (!lock.tryLock(definition.name(), LEASE)) {

@@ -138,7 +138,7 @@ public class DefinitionRuns implements ScheduledRunLauncher, RunHistory, FileLed
 		}
 		LaunchOutcome outcome;
 		try {
-			outcome = launcher.launch(params);
+			outcome = launcher.launch(params, definition.remote());
 		}
 		catch (RuntimeException ex) {
 			throw ex;

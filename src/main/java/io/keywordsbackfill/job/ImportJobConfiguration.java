@@ -12,10 +12,14 @@ import org.slf4j.MDC;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.PartitionHandler;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,6 +56,11 @@ public class ImportJobConfiguration {
 
 	public static final String PARTITION_STEP_NAME = "deliver-partition";
 
+	/** A non-identifying job parameter: where the partitions run, {@value #REMOTE} or in this process. */
+	public static final String PARTITIONING = "partitioning";
+
+	public static final String REMOTE = "remote";
+
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
@@ -73,17 +82,29 @@ public class ImportJobConfiguration {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(runOwnerListener).start(deliverStep).build();
 	}
 
+	/**
+	 * The worker step, run once per partition: on threads of this process, or by a {@code worker} process that
+	 * finds it by its name, {@value #PARTITION_STEP_NAME}.
+	 */
 	@Bean
-	Step deliverStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			ImportPartitioner importPartitioner, BackfillProperties properties, KeywordsAiProperties keywordsAi,
-			PriceCatalog priceCatalog, Ledger ledger, PendingDeliveries pending, RejectStore rejects,
-			StepStatsStore stats, ExecutorService deliveryExecutor, KeywordsAiHttp http, RunResources runResources,
-			MeterRegistry meterRegistry, StepStatsListener stepStatsListener, ProgressReporter progressReporter,
-			DataSource dataSource) {
+	public Step deliverPartitionStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			BackfillProperties properties, KeywordsAiProperties keywordsAi, PriceCatalog priceCatalog, Ledger ledger,
+			PendingDeliveries pending, RejectStore rejects, StepStatsStore stats, ExecutorService deliveryExecutor,
+			KeywordsAiHttp http, RunResources runResources, MeterRegistry meterRegistry,
+			StepStatsListener stepStatsListener, ProgressReporter progressReporter) {
+		return new PartitionWorkerStep(new PartitionWorkerStep.Parts(jobRepository, transactionManager, properties,
+				keywordsAi, priceCatalog, ledger, pending, rejects, stats, deliveryExecutor, http, runResources,
+				meterRegistry, stepStatsListener, progressReporter));
+	}
+
+	/**
+	 * @param remotePartitionHandler sends the partitions of a run started with {@code --remote} to workers
+	 */
+	@Bean
+	Step deliverStep(JobRepository jobRepository, ImportPartitioner importPartitioner, BackfillProperties properties,
+			Step deliverPartitionStep, ProgressReporter progressReporter, DataSource dataSource,
+			@Qualifier("remotePartitionHandler") ObjectProvider<PartitionHandler> remotePartitionHandler) {
 		ConnectionPoolCheck.check(dataSource, properties);
-		Step deliverPartitionStep = new PartitionWorkerStep(new PartitionWorkerStep.Parts(jobRepository,
-				transactionManager, properties, keywordsAi, priceCatalog, ledger, pending, rejects, stats,
-				deliveryExecutor, http, runResources, meterRegistry, stepStatsListener, progressReporter));
 		SimpleAsyncTaskExecutor partitionThreads = new SimpleAsyncTaskExecutor("partition-");
 		partitionThreads.setConcurrencyLimit(properties.partitions());
 		// Log lines of a partition carry the run's context (run id, job), set on the launching thread.
@@ -101,10 +122,12 @@ public class ImportJobConfiguration {
 				}
 			};
 		});
+		TaskExecutorPartitionHandler local = new TaskExecutorPartitionHandler();
+		local.setStep(deliverPartitionStep);
+		local.setTaskExecutor(partitionThreads);
+		local.setGridSize(properties.partitions());
 		return new StepBuilder(STEP_NAME, jobRepository).partitioner(PARTITION_STEP_NAME, importPartitioner)
-			.step(deliverPartitionStep)
-			.gridSize(properties.partitions())
-			.taskExecutor(partitionThreads)
+			.partitionHandler(new PartitioningChoice(local, remotePartitionHandler))
 			.listener(progressReporter.endOfRun())
 			.build();
 	}

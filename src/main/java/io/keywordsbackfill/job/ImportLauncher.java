@@ -3,6 +3,7 @@ package io.keywordsbackfill.job;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,10 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Service;
 
@@ -62,6 +65,16 @@ public class ImportLauncher {
 	 * @return the outcome; never null
 	 */
 	public LaunchOutcome launch(ImportParameters params) throws Exception {
+		return launch(params, false);
+	}
+
+	/**
+	 * Runs the import described by {@code params} to its end (or until stopped) in this thread.
+	 * @param remote run its partitions on {@code worker} processes rather than on threads of this one; a restart
+	 * of the run keeps this
+	 * @return the outcome; never null
+	 */
+	public LaunchOutcome launch(ImportParameters params, boolean remote) throws Exception {
 		JobParameters jobParameters = params.toJobParameters();
 		JobExecution last = jobRepository.getLastJobExecution(ImportJobConfiguration.JOB_NAME, jobParameters);
 		if (last != null) {
@@ -80,6 +93,11 @@ public class ImportLauncher {
 				default:
 					log.info("Resuming run {} ({}) from its last committed chunk", last.getId(), last.getStatus());
 			}
+		}
+		if (remote) {
+			jobParameters = new JobParametersBuilder(jobParameters)
+				.addString(ImportJobConfiguration.PARTITIONING, ImportJobConfiguration.REMOTE, false)
+				.toJobParameters();
 		}
 		return LaunchOutcome.ran(jobOperator.start(importJob, jobParameters));
 	}
@@ -135,7 +153,22 @@ public class ImportLauncher {
 	 * @return a description naming the file, or empty when every file is as the run read it
 	 */
 	public Optional<String> changedFile(ImportParameters params, Function<Path, String> fingerprints) {
-		for (SourceFile file : params.allFiles()) {
+		return changedFile(params.allFiles(), fingerprints);
+	}
+
+	/**
+	 * What keeps a partition from being read: the first of its files that is gone, unreadable or not the content
+	 * the run read (see {@link #changedFile(ImportParameters, Function)}). A worker on another machine checks this
+	 * before it reads, as the manager fingerprinted the files on its own.
+	 * @param partition the partition's step execution context
+	 * @return a description naming the file, or empty when every file is as the run read it
+	 */
+	public static Optional<String> changedFile(ExecutionContext partition, Function<Path, String> fingerprints) {
+		return changedFile(Partition.from(partition).allFiles(), fingerprints);
+	}
+
+	private static Optional<String> changedFile(List<SourceFile> files, Function<Path, String> fingerprints) {
+		for (SourceFile file : files) {
 			if (!Files.isRegularFile(file.path())) {
 				return Optional.of(file.displayName() + " is gone");
 			}

@@ -108,6 +108,21 @@ record Partition(String format, String options, List<Member> files, FileRange ra
 		return bytes - range.startOffset();
 	}
 
+	/** Every file the partition reads: its files, their Batch input files, and the output file of an error file. */
+	List<SourceFile> allFiles() {
+		List<SourceFile> all = new ArrayList<>();
+		for (Member member : files) {
+			all.add(member.file());
+			if (member.batchInput() != null) {
+				all.add(member.batchInput());
+			}
+		}
+		if (errorsOf != null) {
+			all.add(errorsOf);
+		}
+		return all;
+	}
+
 	static Partition from(ExecutionContext context) {
 		int count = context.containsKey("partition.files") ? context.getInt("partition.files") : 1;
 		List<Member> files = new ArrayList<>(count);

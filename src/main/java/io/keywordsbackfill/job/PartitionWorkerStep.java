@@ -51,8 +51,10 @@ import io.keywordsbackfill.source.UsageCsvItemReader;
  * chunk-oriented step around a reader, processor and writer made for that partition, and runs it.
  * <p>
  * Plain objects rather than step-scoped beans, because a scoped proxy resolves its target in the bean
- * factory on every call, twice per record (read and process). Not a Spring bean either, so Spring Batch's
- * observability post-processor cannot give the built steps a per-item observation registry.
+ * factory on every call, twice per record (read and process). The steps it builds are not Spring beans either,
+ * so Spring Batch's observability post-processor cannot give them a per-item observation registry (this step
+ * is one, so that a {@code worker} process finds it by name; it is not an {@code AbstractStep}, which is what
+ * that post-processor changes).
  */
 final class PartitionWorkerStep implements Step {
 
@@ -169,7 +171,9 @@ final class PartitionWorkerStep implements Step {
 		RunResources runResources = this.parts.runResources();
 		KeywordsAiProperties keywordsAi = this.parts.keywordsAi();
 		// The run's throttle is shared by its partitions; counters and events are this partition's.
-		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId(), params.settings());
+		DeliveryThrottle throttle = runResources.forRun(stepExecution.getJobExecutionId(),
+				RunLimits.readFrom(stepExecution.getExecutionContext())
+					.orElseGet(() -> RunLimits.of(this.parts.properties(), params.settings())));
 		DeliveryCounters deliveryCounters = new DeliveryCounters();
 		DeliveryEvents deliveryEvents = new MetricsDeliveryEvents(deliveryCounters, this.parts.meterRegistry(),
 				ImportJobConfiguration.JOB_NAME);

@@ -39,7 +39,7 @@ public class RunOwners {
 		return owners.stream().findFirst();
 	}
 
-	static String hostName() {
+	public static String hostName() {
 		try {
 			return InetAddress.getLocalHost().getHostName();
 		}

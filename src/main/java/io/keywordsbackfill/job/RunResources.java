@@ -39,7 +39,7 @@ import io.keywordsbackfill.source.BatchInputIndexes;
  * job-scoped beans: partition and delivery threads have no job scope to resolve them in.)
  */
 @Component
-class RunResources {
+public class RunResources {
 
 	private final BackfillProperties properties;
 
@@ -133,20 +133,11 @@ class RunResources {
 		retryWaits(jobExecutionId).stop();
 	}
 
-	/**
-	 * The run's throttle: its rate limits and starting concurrency from {@code settings} where they say, else
-	 * from the process's configuration.
-	 */
-	DeliveryThrottle forRun(long jobExecutionId, RunSettings settings) {
-		BackfillProperties.RateLimit rates = this.properties.rateLimit();
-		double logsPerSecond = (settings.logsPerSecond() != null) ? settings.logsPerSecond() : rates.logsPerSecond();
-		double requestsPerSecond = (settings.requestsPerSecond() != null) ? settings.requestsPerSecond()
-				: rates.requestsPerSecond();
-		int concurrency = (settings.concurrency() != null) ? settings.concurrency() : this.properties.concurrency();
-		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(rate(logsPerSecond),
-				rate(requestsPerSecond), new AdaptiveConcurrencyLimit(concurrency, 1,
-						Math.max(concurrency, this.properties.maxConcurrency()), this.properties.adaptiveConcurrency(),
-						System::nanoTime)));
+	/** The run's throttle, made with {@code limits} by the first partition of the run that asks. */
+	DeliveryThrottle forRun(long jobExecutionId, RunLimits limits) {
+		return this.throttles.computeIfAbsent(jobExecutionId, id -> new DeliveryThrottle(rate(limits.logsPerSecond()),
+				rate(limits.requestsPerSecond()), new AdaptiveConcurrencyLimit(limits.concurrency(), 1,
+						limits.maxConcurrency(), this.properties.adaptiveConcurrency(), System::nanoTime)));
 	}
 
 	/** The run's prices: the shipped catalog with the run's own price file over it, or {@code process}'s. */
@@ -168,7 +159,8 @@ class RunResources {
 		return this.batchInputIndexes.computeIfAbsent(jobExecutionId, id -> new BatchInputIndexes());
 	}
 
-	void finished(long jobExecutionId) {
+	/** Forgets what the partitions of a run shared: the end of the run, or of its last partition on a worker. */
+	public void finished(long jobExecutionId) {
 		BatchInputIndexes indexes = this.batchInputIndexes.remove(jobExecutionId);
 		if (indexes != null) {
 			indexes.close();

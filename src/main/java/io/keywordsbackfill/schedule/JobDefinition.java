@@ -29,15 +29,30 @@ import org.springframework.scheduling.support.CronExpression;
  * definition has none
  * @param minFileAge a file (or its Batch input or error file) modified less than this long before a run looks
  * for files is left for a later run, as it may still be being written; zero (or null) to take every file
+ * @param remote its runs' partitions run on {@code worker} processes ({@code partitioning: remote})
  */
 public record JobDefinition(String name, Path file, CronExpression schedule, ZoneId zone, boolean catchUp,
 		int maxCatchUp, List<InputDefinition> inputs, Pricing pricing, Destination destination, Limits limits,
-		ImportWindow window, Duration minFileAge) {
+		ImportWindow window, Duration minFileAge, boolean remote) {
+
+	/** A definition whose partitions run in the process that runs it. */
+	public JobDefinition(String name, Path file, CronExpression schedule, ZoneId zone, boolean catchUp, int maxCatchUp,
+			List<InputDefinition> inputs, Pricing pricing, Destination destination, Limits limits, ImportWindow window,
+			Duration minFileAge) {
+		this(name, file, schedule, zone, catchUp, maxCatchUp, inputs, pricing, destination, limits, window, minFileAge,
+				false);
+	}
 
 	public JobDefinition {
 		inputs = List.copyOf(inputs);
 		window = window == null ? ImportWindow.NONE : window;
 		minFileAge = minFileAge == null ? Duration.ZERO : minFileAge;
+	}
+
+	/** The same definition with its partitions run on workers ({@code run --remote}). */
+	public JobDefinition withRemote() {
+		return new JobDefinition(name, file, schedule, zone, catchUp, maxCatchUp, inputs, pricing, destination, limits,
+				window, minFileAge, true);
 	}
 
 	/** Whether it has a cron schedule (else it is only run by {@code run}). */

@@ -60,7 +60,7 @@ public final class JobDefinitionLoader {
 			"authorization", "bearer", "credentials");
 
 	private static final List<String> TOP_KEYS = List.of("name", "schedule", "zone", "catch-up", "max-catch-up",
-			"inputs", "pricing", "destination", "limits", "window", "min-file-age");
+			"inputs", "pricing", "destination", "limits", "window", "min-file-age", "partitioning");
 
 	private static final List<String> COMMON_INPUT_KEYS = List.of("format", "paths", "default-zone");
 
@@ -147,7 +147,8 @@ public final class JobDefinitionLoader {
 		}
 		return new JobDefinition(name, root.file(), schedule, zone, catchUp, maxCatchUp, inputs,
 				pricing(root.child("pricing")), destination(root.child("destination")), limits(root.child("limits")),
-				window(root.child("window")), root.child("min-file-age").duration());
+				window(root.child("window")), root.child("min-file-age").duration(),
+				root.child("partitioning").choice(Map.of("local", false, "remote", true), false));
 	}
 
 	private InputDefinition input(Field input) {

@@ -83,10 +83,12 @@ public class RunQueries {
 	}
 
 	private List<RunSummary.StepSummary> steps(long jobExecutionId) {
-		return jdbc.query("SELECT STEP_EXECUTION_ID, STEP_NAME, STATUS, READ_COUNT, COMMIT_COUNT, ROLLBACK_COUNT, "
-				+ "EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? ORDER BY STEP_EXECUTION_ID",
+		return jdbc.query("SELECT s.STEP_EXECUTION_ID, s.STEP_NAME, s.STATUS, s.READ_COUNT, s.COMMIT_COUNT, "
+				+ "s.ROLLBACK_COUNT, s.EXIT_MESSAGE, w.worker FROM BATCH_STEP_EXECUTION s "
+				+ "LEFT JOIN backfill_partition_worker w ON w.step_execution_id = s.STEP_EXECUTION_ID "
+				+ "WHERE s.JOB_EXECUTION_ID = ? ORDER BY s.STEP_EXECUTION_ID",
 				(rs, i) -> new RunSummary.StepSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-						rs.getLong(5), rs.getLong(6), firstLine(rs.getString(7))),
+						rs.getLong(5), rs.getLong(6), firstLine(rs.getString(7)), rs.getString(8)),
 				jobExecutionId);
 	}
 

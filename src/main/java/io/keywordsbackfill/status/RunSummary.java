@@ -86,10 +86,20 @@ public record RunSummary(
 
 	}
 
-	/** One step execution of the run. */
+	/**
+	 * One step execution of the run.
+	 * @param worker the {@code worker} process ({@code <host>:<pid>}) that ran a partition of a remote run; null
+	 * for a step run by the process that ran the job
+	 */
 	public record StepSummary(long id, String name, String status, @JsonProperty("read") long readCount,
 			@JsonProperty("commits") long commitCount, @JsonProperty("rollbacks") long rollbackCount,
-			@JsonProperty("exit_message") String exitMessage) {
+			@JsonProperty("exit_message") String exitMessage, String worker) {
+
+		public StepSummary(long id, String name, String status, long readCount, long commitCount, long rollbackCount,
+				String exitMessage) {
+			this(id, name, status, readCount, commitCount, rollbackCount, exitMessage, null);
+		}
+
 	}
 
 }

@@ -181,7 +181,8 @@ public final class StatusRenderer {
 		for (RunSummary.StepSummary step : steps) {
 			if (!sumUp || !step.name().contains(":") || !"COMPLETED".equals(step.status())) {
 				line(text, "step " + step.name(), step.status() + ", read " + step.readCount() + ", " + step.commitCount()
-						+ " commits, " + step.rollbackCount() + " rollbacks");
+						+ " commits, " + step.rollbackCount() + " rollbacks"
+						+ (step.worker() == null ? "" : ", worker " + step.worker()));
 			}
 		}
 		if (sumUp) {
@@ -193,8 +194,20 @@ public final class StatusRenderer {
 					+ partitions.stream().mapToLong(RunSummary.StepSummary::readCount).sum() + ", "
 					+ partitions.stream().mapToLong(RunSummary.StepSummary::commitCount).sum() + " commits, "
 					+ partitions.stream().mapToLong(RunSummary.StepSummary::rollbackCount).sum() + " rollbacks"
+					+ workers(partitions)
 					+ (byStatus.size() > 1 || !byStatus.containsKey("COMPLETED") ? "; those not completed are listed above" : ""));
 		}
+	}
+
+	/** How many partitions each worker ran, for a remote run ({@code "; workers a 5, b 7"}); else empty. */
+	private static String workers(List<RunSummary.StepSummary> partitions) {
+		Map<String, Long> byWorker = new TreeMap<>();
+		partitions.stream()
+			.filter((step) -> step.worker() != null)
+			.forEach((step) -> byWorker.merge(step.worker(), 1L, Long::sum));
+		StringBuilder workers = new StringBuilder();
+		byWorker.forEach((worker, n) -> workers.append(workers.isEmpty() ? "; workers " : ", ").append(worker).append(' ').append(n));
+		return workers.toString();
 	}
 
 	public static String rejectsTable(List<StoredReject> rejects) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -217,6 +218,27 @@ class CommandLineTests {
 
 		assertThat(exit).isEqualTo(2);
 		assertThat(err.toString()).contains("KEYWORDSAI_API_KEY");
+	}
+
+	@Test
+	void aWorkerRefusesTheEmbeddedH2DatabaseNamingWhatToSet() {
+		int exit = run("worker");
+
+		assertThat(exit).isEqualTo(2);
+		assertThat(err.toString()).contains("worker needs the shared PostgreSQL job repository")
+			.contains("SPRING_DATASOURCE_URL");
+	}
+
+	@Test
+	void aRemoteImportRefusesTheEmbeddedH2DatabaseAndADryRun() {
+		String[] remote = { "import", "--format", "together-batch", "sample-data/together-batch/batch-output.jsonl",
+				"--remote", "--dry-run" };
+		assertThat(run(remote)).isEqualTo(2);
+		assertThat(err.toString()).contains("--dry-run runs in one process");
+
+		System.setProperty("keywordsai.api-key", "kw-test");
+		assertThat(run(Arrays.copyOf(remote, remote.length - 1))).isEqualTo(2);
+		assertThat(err.toString()).contains("--remote needs the shared PostgreSQL job repository");
 	}
 
 	@Test

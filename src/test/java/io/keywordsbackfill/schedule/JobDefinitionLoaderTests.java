@@ -197,6 +197,28 @@ class JobDefinitionLoaderTests {
 	}
 
 	@Test
+	void partitioningRemoteRunsOnWorkersAndIsLocalWhenAbsent() throws IOException {
+		JobDefinition remote = loader.load(write("remote.yml", """
+				name: remote
+				inputs: [{format: chat-log, paths: [exports]}]
+				partitioning: remote
+				"""));
+		JobDefinition local = loader.load(write("local.yml", """
+				name: local
+				inputs: [{format: chat-log, paths: [exports]}]
+				"""));
+
+		assertThat(remote.remote()).isTrue();
+		assertThat(local.remote()).isFalse();
+		assertThat(local.withRemote().remote()).isTrue();
+		assertInvalid(write("x.yml", """
+				name: x
+				inputs: [{format: chat-log, paths: [exports]}]
+				partitioning: cluster
+				"""), "partitioning", "'cluster' is not one of local, remote");
+	}
+
+	@Test
 	void minFileAgeThatIsNotADurationNamesTheField() throws IOException {
 		for (String value : List.of("soon", "-1m", "5", "'5'")) {
 			assertInvalid(write("x.yml", """
@@ -265,7 +287,7 @@ class JobDefinitionLoaderTests {
 				""");
 
 		assertInvalid(file, "shedule", "unknown key; allowed keys are name, schedule, zone, catch-up, max-catch-up, "
-				+ "inputs, pricing, destination, limits, window, min-file-age");
+				+ "inputs, pricing, destination, limits, window, min-file-age, partitioning");
 	}
 
 	@Test

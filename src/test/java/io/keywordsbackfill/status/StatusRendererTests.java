@@ -45,6 +45,27 @@ class StatusRendererTests {
 	}
 
 	@Test
+	void thePartitionsOfARemoteRunNameTheirWorker() {
+		List<StepSummary> few = List.of(new StepSummary(1, "deliver", "FAILED", 30, 3, 0, null),
+				new StepSummary(2, "deliver-partition:p000", "FAILED", 30, 3, 0, null, "host-a:41"));
+		List<StepSummary> many = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			many.add(new StepSummary(i + 2, "deliver-partition:p" + i, "COMPLETED", 100, 1, 0, null,
+					i % 4 == 0 ? "host-b:7" : "host-a:41"));
+		}
+		StringBuilder text = new StringBuilder();
+
+		StatusRenderer.steps(text, few);
+		StatusRenderer.steps(text, many);
+
+		assertThat(text.toString().lines()).containsExactly(
+				"  step deliver    FAILED, read 30, 3 commits, 0 rollbacks",
+				"  step deliver-partition:p000 FAILED, read 30, 3 commits, 0 rollbacks, worker host-a:41",
+				"  partitions      20 (20 COMPLETED), read 2000, 20 commits, 0 rollbacks; workers host-a:41 15, host-b:7 5");
+		assertThat(StatusRenderer.json(few.get(1))).contains("\"worker\" : \"host-a:41\"");
+	}
+
+	@Test
 	void aFewPartitionsKeepALineEach() {
 		List<StepSummary> steps = List.of(new StepSummary(1, "deliver", "COMPLETED", 30, 3, 0, null),
 				new StepSummary(2, "deliver-partition:p000", "COMPLETED", 30, 3, 0, null));
